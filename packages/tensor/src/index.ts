@@ -1,0 +1,56 @@
+/**
+ * @proj/tensor: strided tensors with PyTorch semantics on a pluggable backend.
+ *
+ * ```ts
+ * import * as torch from '@proj/tensor';
+ * const x = torch.arange(6, { dtype: 'float32' }).view(2, 3);
+ * console.log(x.t().matmul(x));
+ * ```
+ */
+import { registerBackend } from './backend.js';
+import { cpuBackend } from './backends/cpu/index.js';
+
+registerBackend(cpuBackend);
+
+export { type Backend, getBackend, isBackendRegistered, normalizeDevice, registerBackend } from './backend.js';
+export {
+  canCast,
+  type DType,
+  DTYPES,
+  getDefaultDtype,
+  isFloatingPoint,
+  itemsize,
+  parseDtype,
+  promoteTypes,
+  resultType,
+  type Scalar,
+  setDefaultDtype,
+  type TypedArray,
+} from './dtype.js';
+export { type AutogradHooks, dispatch, installAutogradHooks, type OpRecord } from './dispatch.js';
+export { IndexError, NotImplementedError, RuntimeError, ValueError } from './errors.js';
+export { getPrintoptions, type PrintOptions, setPrintoptions } from './format.js';
+export type { ArgReduceOpName, ElementwiseOpName, ReduceOpName, ScanOpName } from './kernel-names.js';
+export { broadcastShapes, contiguousStrides } from './layout.js';
+export { Storage } from './storage.js';
+export { type AutogradMeta, type GradFnLike, Tensor, type TensorOrScalar } from './tensor.js';
+export {
+  DEFAULT_RNG_SEED,
+  defaultGenerator,
+  Generator,
+  getRngState,
+  initialSeed,
+  manualSeed,
+  seed,
+  setRngState,
+} from './random/generator.js';
+export * from './ops/creation.js';
+export { to, copy_, toTypedArray, type ToOptions } from './ops/convert.js';
+export * from './ops/elementwise.js';
+export { emptyTensor as _emptyTensor } from './ops/helpers.js';
+export * from './ops/matmul.js';
+export * from './ops/random.js';
+export * from './ops/reduce.js';
+export * from './ops/views.js';
+export { tensorToString } from './ops/print.js';
+export { deserialize, load, loadAsync, type Saveable, save, saveAsync, serialize } from './ops/serialization.js';

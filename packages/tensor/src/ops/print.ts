@@ -1,0 +1,43 @@
+/**
+ * Printing like PyTorch: `toString()`, `console.log` and `util.inspect` give `repr(t)`'s text.
+ */
+import { getDefaultDtype } from '../dtype.js';
+import { formatTensor } from '../format.js';
+import { BFLOAT_TO_FLOAT, HALF_TO_FLOAT } from '../internal/half.js';
+import { hostData, Tensor } from '../tensor.js';
+import { contiguousCopy, toDevice } from './helpers.js';
+
+/** Flat row-major values of a tensor as JS numbers/bigints/booleans, for the formatter. */
+function printableValues(t: Tensor): ArrayLike<number | bigint | boolean> {
+  const host = contiguousCopy(t.device === 'cpu' ? t : toDevice(t, 'cpu'));
+  const data = hostData(host);
+  if (t.dtype === 'float16') return Array.from(data as Uint16Array, (h) => HALF_TO_FLOAT[h]!);
+  if (t.dtype === 'bfloat16') return Array.from(data as Uint16Array, (h) => BFLOAT_TO_FLOAT[h]!);
+  if (t.dtype === 'bool') return Array.from(data as Uint8Array, (v) => v !== 0);
+  return data as ArrayLike<number | bigint>;
+}
+
+/** `repr(t)`. */
+export function tensorToString(t: Tensor): string {
+  const gradFn = t.gradFn;
+  return formatTensor(printableValues(t), t._shape, t.dtype, {
+    defaultDtype: getDefaultDtype(),
+    requiresGrad: gradFn === null && t.requiresGrad,
+    gradFn: gradFn === null ? undefined : gradFn.name,
+    device: t.device,
+  });
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** PyTorch's `repr`: `tensor([1., 2.])`. */
+    toString(): string;
+  }
+}
+
+Tensor.prototype.toString = function () {
+  return tensorToString(this);
+};
+(Tensor.prototype as unknown as Record<symbol, unknown>)[Symbol.for('nodejs.util.inspect.custom')] = function (this: Tensor) {
+  return tensorToString(this);
+};
