@@ -24,7 +24,11 @@ export default defineConfig({
       })),
       {
         resolve: { alias },
-        test: { name: 'apps', include: ['apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts'], testTimeout: 300_000 },
+        test: {
+          name: 'apps',
+          include: ['apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+          testTimeout: 300_000,
+        },
       },
     ],
   },

@@ -95,7 +95,16 @@ export type ElementwiseOpName =
   | 'clamp';
 
 /** Reduction kernels (`Backend.reduce`). */
-export type ReduceOpName = 'sum' | 'prod' | 'max' | 'min' | 'all' | 'any' | 'nansum' | 'countNonzero' | 'sumSquares';
+export type ReduceOpName =
+  | 'sum'
+  | 'prod'
+  | 'max'
+  | 'min'
+  | 'all'
+  | 'any'
+  | 'nansum'
+  | 'countNonzero'
+  | 'sumSquares';
 
 /** Reductions that also return the index of the chosen element (`Backend.argReduce`). */
 export type ArgReduceOpName = 'max' | 'min';

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RNG_SEED,
-  Generator,
-  RNG_STATE_SIZE,
-  RNG_STATE_SIZE_LEGACY,
   defaultGenerator,
+  Generator,
   getRngState,
   initialSeed,
   manualSeed,
+  RNG_STATE_SIZE,
+  RNG_STATE_SIZE_LEGACY,
   seed,
   setRngState,
 } from './generator.js';
@@ -45,7 +45,8 @@ describe('Generator', () => {
     const expected = fromBase64(fixtures.stateAfterDraws.state);
     const got = generator.getState();
     // normal_y holds a libm sine that may differ in the last bit: compare it with a tolerance, the rest exactly
-    const normalY = (bytes: Uint8Array): number => new DataView(bytes.buffer, bytes.byteOffset).getFloat64(5024, true);
+    const normalY = (bytes: Uint8Array): number =>
+      new DataView(bytes.buffer, bytes.byteOffset).getFloat64(5024, true);
     expect(normalY(got)).toBeCloseTo(normalY(expected), 14);
     const mask = (bytes: Uint8Array): Uint8Array => {
       const copy = bytes.slice();
@@ -114,7 +115,9 @@ describe('Generator', () => {
     const badLeft = before.slice();
     new DataView(badLeft.buffer).setInt32(8, 1000, true);
     expect(() => generator.setState(badLeft)).toThrow('Invalid mt19937 state');
-    expect(() => generator.setState([1, 2] as unknown as Uint8Array)).toThrow('RNG state must be a torch.ByteTensor');
+    expect(() => generator.setState([1, 2] as unknown as Uint8Array)).toThrow(
+      'RNG state must be a torch.ByteTensor',
+    );
     expect(generator.getState()).toEqual(before);
   });
 

@@ -7,8 +7,8 @@
  * that never seeds still draws the same numbers on every run, and the same numbers as an unseeded PyTorch program.
  */
 
-import { MERSENNE_STATE_N, MT19937 } from './mt19937.js';
 import type { MT19937Data } from './mt19937.js';
+import { MERSENNE_STATE_N, MT19937 } from './mt19937.js';
 
 /** PyTorch's `default_rng_seed_val`: the seed every generator starts from until it is seeded. */
 export const DEFAULT_RNG_SEED = 67280421310721n;

@@ -16,7 +16,9 @@ describe('MT19937', () => {
   it('combines two draws into random64 like PyTorch (int64 random_() = random64() % 2^63)', () => {
     for (const testCase of fixtures.random64) {
       const engine = new MT19937(testCase.seed);
-      const got = Array.from({ length: testCase.values.length }, () => String(engine.random64() % (1n << 63n)));
+      const got = Array.from({ length: testCase.values.length }, () =>
+        String(engine.random64() % (1n << 63n)),
+      );
       expect(got).toEqual(testCase.values);
     }
   });

@@ -78,7 +78,9 @@ export class MT19937 {
     }
     for (; k < MERSENNE_STATE_N - 1; k++) {
       const y = (state[k]! & UPPER_MASK) | (state[k + 1]! & LOWER_MASK);
-      state[k] = (state[k + MERSENNE_STATE_M - MERSENNE_STATE_N]! ^ (y >>> 1) ^ (state[k + 1]! & 1 ? MATRIX_A : 0)) >>> 0;
+      state[k] =
+        (state[k + MERSENNE_STATE_M - MERSENNE_STATE_N]! ^ (y >>> 1) ^ (state[k + 1]! & 1 ? MATRIX_A : 0)) >>>
+        0;
     }
     const y = (state[k]! & UPPER_MASK) | (state[0]! & LOWER_MASK);
     state[k] = (state[MERSENNE_STATE_M - 1]! ^ (y >>> 1) ^ (state[0]! & 1 ? MATRIX_A : 0)) >>> 0;
@@ -113,7 +115,13 @@ export class MT19937 {
 
   /** A copy of the engine's data (`mt19937::data()`). */
   data(): MT19937Data {
-    return { seed: this.seedValue, left: this.left, seeded: this.seeded, next: this.next, state: this.state.slice() };
+    return {
+      seed: this.seedValue,
+      left: this.left,
+      seeded: this.seeded,
+      next: this.next,
+      state: this.state.slice(),
+    };
   }
 
   /** Replaces the engine's data (`mt19937::set_data`); callers validate with `isValid` first. */

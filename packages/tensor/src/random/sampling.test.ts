@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Generator } from './generator.js';
+import type { FloatSampleDtype, SampleArray } from './sampling.js';
 import {
   bernoulliFill,
   exponentialFill,
@@ -12,7 +13,6 @@ import {
   randpermFill,
   uniformFill,
 } from './sampling.js';
-import type { FloatSampleDtype, SampleArray } from './sampling.js';
 
 const fixtures = JSON.parse(readFileSync(new URL('../../fixtures/random.json', import.meta.url), 'utf8'));
 
@@ -37,8 +37,12 @@ describe('uniformFill (torch.rand / uniform_)', () => {
   it('matches torch bit for bit for float32, float64, float16 and bfloat16', () => {
     for (const c of fixtures.uniform) {
       const out = floatArray(c.dtype, c.size);
-      uniformFill(new Generator().manualSeed(c.seed), out, c.from, c.to, { dtype: c.dtype as FloatSampleDtype });
-      expect(Array.from(out), `${c.dtype} seed ${c.seed} size ${c.size} [${c.from}, ${c.to})`).toEqual(c.values);
+      uniformFill(new Generator().manualSeed(c.seed), out, c.from, c.to, {
+        dtype: c.dtype as FloatSampleDtype,
+      });
+      expect(Array.from(out), `${c.dtype} seed ${c.seed} size ${c.size} [${c.from}, ${c.to})`).toEqual(
+        c.values,
+      );
     }
   });
 
@@ -46,7 +50,9 @@ describe('uniformFill (torch.rand / uniform_)', () => {
     expect(() => uniformFill(new Generator(), new Float32Array(2), 2, 1)).toThrow(
       'uniform_ expects to return a [from, to) range, but found from=2 > to=1',
     );
-    expect(() => uniformFill(new Generator(), new Float32Array(2), 0, 1, { dtype: 'float64' })).toThrow(TypeError);
+    expect(() => uniformFill(new Generator(), new Float32Array(2), 0, 1, { dtype: 'float64' })).toThrow(
+      TypeError,
+    );
   });
 });
 
@@ -55,7 +61,9 @@ describe('normalFill (torch.randn / normal_)', () => {
     for (const c of fixtures.normal) {
       if (c.dtype === 'float64') continue;
       const out = new Float32Array(c.size);
-      normalFill(new Generator().manualSeed(c.seed), out, c.mean, c.std, { dtype: c.dtype as FloatSampleDtype });
+      normalFill(new Generator().manualSeed(c.seed), out, c.mean, c.std, {
+        dtype: c.dtype as FloatSampleDtype,
+      });
       expect(Array.from(out), `${c.dtype} seed ${c.seed} size ${c.size}`).toEqual(c.values);
     }
   });
@@ -95,7 +103,9 @@ describe('normalFill (torch.randn / normal_)', () => {
   });
 
   it('rejects a negative std', () => {
-    expect(() => normalFill(new Generator(), new Float32Array(3), 0, -1)).toThrow('normal expects std >= 0.0');
+    expect(() => normalFill(new Generator(), new Float32Array(3), 0, -1)).toThrow(
+      'normal expects std >= 0.0',
+    );
   });
 });
 
@@ -116,14 +126,18 @@ describe('randintFill (torch.randint)', () => {
   });
 
   it('rejects an empty range', () => {
-    expect(() => randintFill(new Generator(), new Int32Array(1), 3, 3)).toThrow("random_ expects 'from' to be less than 'to'");
+    expect(() => randintFill(new Generator(), new Int32Array(1), 3, 3)).toThrow(
+      "random_ expects 'from' to be less than 'to'",
+    );
   });
 });
 
 describe('randperm', () => {
   it('matches torch.randperm', () => {
     for (const c of fixtures.randperm) {
-      expect(asStrings(randperm(new Generator().manualSeed(c.seed), c.n)), `n=${c.n} seed ${c.seed}`).toEqual(c.values);
+      expect(asStrings(randperm(new Generator().manualSeed(c.seed), c.n)), `n=${c.n} seed ${c.seed}`).toEqual(
+        c.values,
+      );
       const out = new Int32Array(c.n);
       randpermFill(new Generator().manualSeed(c.seed), out);
       expect(asStrings(out)).toEqual(c.values);
@@ -135,7 +149,8 @@ describe('bernoulliFill', () => {
   it('matches torch for a scalar p and for float32 / float64 probability tensors', () => {
     for (const c of fixtures.bernoulli) {
       const out = new Float32Array(c.size);
-      const p = c.pDtype === null ? c.p : c.pDtype === 'float64' ? Float64Array.from(c.p) : Float32Array.from(c.p);
+      const p =
+        c.pDtype === null ? c.p : c.pDtype === 'float64' ? Float64Array.from(c.p) : Float32Array.from(c.p);
       bernoulliFill(new Generator().manualSeed(c.seed), out, p);
       expect(Array.from(out), `p ${c.pDtype} seed ${c.seed}`).toEqual(c.values);
     }
@@ -171,9 +186,10 @@ describe('multinomial', () => {
         c.numSamples,
         c.replacement,
       );
-      expect(asStrings(got), `${c.dtype} seed ${c.seed} n=${c.numSamples} replacement=${c.replacement}`).toEqual(
-        c.values,
-      );
+      expect(
+        asStrings(got),
+        `${c.dtype} seed ${c.seed} n=${c.numSamples} replacement=${c.replacement}`,
+      ).toEqual(c.values);
     }
   });
 

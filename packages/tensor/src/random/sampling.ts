@@ -11,7 +11,7 @@
  * `normal_fill` instead; `normalFill(..., { kernel: 'scalar' })` selects that variant.
  */
 
-import { BFLOAT_TO_FLOAT, HALF_TO_FLOAT, floatToBfloat, floatToHalf } from '../internal/half.js';
+import { BFLOAT_TO_FLOAT, floatToBfloat, floatToHalf, HALF_TO_FLOAT } from '../internal/half.js';
 import type { Generator } from './generator.js';
 
 /** Floating dtypes a sampler can produce; float16/bfloat16 are written as float32 values already rounded. */
@@ -158,7 +158,8 @@ export function uniformFill(
   const fromValue = roundTo(dtype, from);
   const range = roundTo(dtype, Math.fround(roundTo(dtype, to) - fromValue));
   if (dtype === 'float32') {
-    for (let i = 0; i < n; i++) out[i] = fmaFloat32((gen.random() & 0xffffff) * TWO_POW_MINUS_24, range, fromValue);
+    for (let i = 0; i < n; i++)
+      out[i] = fmaFloat32((gen.random() & 0xffffff) * TWO_POW_MINUS_24, range, fromValue);
     return;
   }
   // float16/bfloat16: x has 11 or 8 bits, so x * range is exact in float32 and only the sum and the store round.
@@ -166,7 +167,8 @@ export function uniformFill(
   const mask = 2 ** digits - 1;
   const divisor = 2 ** -digits;
   const round = dtype === 'float16' ? roundHalf : roundBfloat;
-  for (let i = 0; i < n; i++) out[i] = round(Math.fround((gen.random() & mask) * divisor * range + fromValue));
+  for (let i = 0; i < n; i++)
+    out[i] = round(Math.fround((gen.random() & mask) * divisor * range + fromValue));
 }
 
 // ------------------------------------------------------------------------------------------------ normal
@@ -201,7 +203,7 @@ const LOG_P5 = Math.fround(-1.6668057665e-1);
 const LOG_P6 = Math.fround(2.0000714765e-1);
 const LOG_P7 = Math.fround(-2.4999993993e-1);
 const LOG_P8 = Math.fround(3.3333331174e-1);
-const LOG_Q1 = Math.fround(-2.12194440e-4);
+const LOG_Q1 = Math.fround(-2.1219444e-4);
 const LOG_Q2 = Math.fround(0.693359375);
 const MINUS_DP1 = Math.fround(-0.78515625);
 const MINUS_DP2 = Math.fround(-2.4187564849853515625e-4);
@@ -299,7 +301,13 @@ function normalFill16Avx2(data: Float32Array, offset: number, mean: number, std:
  * log/cos/sin (here: the JavaScript engine's, which may differ from glibc's in the last bit); float32, float16 and
  * bfloat16 round every intermediate to the dtype as c10's scalar types do.
  */
-function normalFill16Scalar(data: Float32Array | Float64Array, offset: number, mean: number, std: number, dtype: FloatSampleDtype): void {
+function normalFill16Scalar(
+  data: Float32Array | Float64Array,
+  offset: number,
+  mean: number,
+  std: number,
+  dtype: FloatSampleDtype,
+): void {
   if (dtype === 'float64') {
     for (let j = 0; j < 8; j++) {
       const u1 = 1 - data[offset + j]!;
@@ -447,12 +455,15 @@ export function randintFill(
   const lowValue = BigInt(low);
   const highValue = BigInt(high);
   if (lowValue >= highValue) {
-    throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${lowValue} >= to=${highValue}`);
+    throw new RangeError(
+      `random_ expects 'from' to be less than 'to', but got from=${lowValue} >= to=${highValue}`,
+    );
   }
   const range = BigInt.asUintN(64, highValue - lowValue);
   const dtype = integerDtypeOf(out, options?.dtype);
   const wide =
-    range >= 1n << 32n && (dtype === 'int64' || dtype === 'float64' || dtype === 'float32' || dtype === 'bfloat16');
+    range >= 1n << 32n &&
+    (dtype === 'int64' || dtype === 'float64' || dtype === 'float32' || dtype === 'bfloat16');
   const n = out.length;
   if (wide) {
     for (let i = 0; i < n; i++) {
@@ -468,7 +479,8 @@ export function randintFill(
     if (out instanceof BigInt64Array) {
       for (let i = 0; i < n; i++) out[i] = BigInt((gen.random() % rangeNumber) + lowNumber);
     } else if (dtype === 'float16' || dtype === 'bfloat16' || dtype === 'bool') {
-      for (let i = 0; i < n; i++) storeInteger(out, i, BigInt((gen.random() % rangeNumber) + lowNumber), dtype);
+      for (let i = 0; i < n; i++)
+        storeInteger(out, i, BigInt((gen.random() % rangeNumber) + lowNumber), dtype);
     } else {
       for (let i = 0; i < n; i++) out[i] = (gen.random() % rangeNumber) + lowNumber;
     }
@@ -547,7 +559,11 @@ function randpermIndices(gen: Generator, n: number): Float64Array {
  * of probabilities draws 53-bit double uniforms (`bernoulli_distribution<double>`); a Float32Array of
  * probabilities draws 24-bit float uniforms (`bernoulli_distribution<float>`), as ATen does per p's dtype.
  */
-export function bernoulliFill(gen: Generator, out: SampleArray, p: number | Float64Array | Float32Array): void {
+export function bernoulliFill(
+  gen: Generator,
+  out: SampleArray,
+  p: number | Float64Array | Float32Array,
+): void {
   const n = out.length;
   const big = out instanceof BigInt64Array;
   if (typeof p === 'number') {
@@ -590,7 +606,9 @@ export function multinomial(
   replacement: boolean,
 ): BigInt64Array {
   if (probs.length !== numRows * numCategories) {
-    throw new RangeError(`multinomial: expected ${numRows * numCategories} probabilities, got ${probs.length}`);
+    throw new RangeError(
+      `multinomial: expected ${numRows * numCategories} probabilities, got ${probs.length}`,
+    );
   }
   if (numSamples <= 0) throw new RangeError('cannot sample n_sample <= 0 samples');
   if (!replacement && numSamples > numCategories) {
@@ -625,7 +643,8 @@ export function multinomial(
       order.sort((a, b) => {
         const ka = keys[base + a]!;
         const kb = keys[base + b]!;
-        if (Number.isNaN(ka) || Number.isNaN(kb)) return Number.isNaN(ka) ? (Number.isNaN(kb) ? a - b : -1) : 1;
+        if (Number.isNaN(ka) || Number.isNaN(kb))
+          return Number.isNaN(ka) ? (Number.isNaN(kb) ? a - b : -1) : 1;
         return kb - ka || a - b;
       });
       for (let s = 0; s < numSamples; s++) out[row * numSamples + s] = BigInt(order[s]!);
@@ -642,7 +661,9 @@ export function multinomial(
         throw new RangeError('invalid multinomial distribution (encountering probability entry < 0)');
       }
       if (!Number.isFinite(value)) {
-        throw new RangeError('invalid multinomial distribution (encountering probability entry = infinity or NaN)');
+        throw new RangeError(
+          'invalid multinomial distribution (encountering probability entry = infinity or NaN)',
+        );
       }
       sum = float ? Math.fround(sum + value) : sum + value;
       cumulative[j] = sum;
