@@ -17,6 +17,9 @@ const alias = packages.flatMap((name) => [
 export default defineConfig({
   resolve: { alias },
   test: {
+    // .ci/run asks for a JSON report to count passed and failed tests.
+    reporters: process.env.VITEST_JSON_REPORT ? ['default', 'json'] : ['default'],
+    outputFile: process.env.VITEST_JSON_REPORT ? { json: process.env.VITEST_JSON_REPORT } : undefined,
     projects: [
       ...packages.map((name) => ({
         resolve: { alias },
