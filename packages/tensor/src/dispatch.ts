@@ -29,8 +29,13 @@ export interface OpRecord {
 export interface AutogradHooks {
   /** Whether grad mode is on (ops skip recording otherwise). */
   isGradEnabled(): boolean;
+  /**
+   * Called before an in-place op writes, when it will be recorded: may throw (in-place on a leaf that requires grad)
+   * and may snapshot inputs the derivative needs; the result is handed back to `record`.
+   */
+  prepareInplace(op: string, inputs: readonly (Tensor | null)[], attrs: Record<string, unknown>): unknown;
   /** Builds graph nodes for an op whose inputs require grad. */
-  record(record: OpRecord): void;
+  record(record: OpRecord, prepared: unknown): void;
   /** Runs the backward pass from `tensor`. */
   backward(tensor: Tensor, options: Record<string, unknown>): void;
 }
@@ -73,6 +78,7 @@ export function dispatch<T extends Tensor | Tensor[]>(
   flags?: { isView?: boolean; isInplace?: boolean },
 ): T {
   const record = depth === 0 && hooks !== null && hooks.isGradEnabled() && anyRequiresGrad(inputs);
+  const prepared = record && flags?.isInplace ? hooks!.prepareInplace(op, inputs, attrs) : null;
   depth++;
   let result: T;
   try {
@@ -82,7 +88,7 @@ export function dispatch<T extends Tensor | Tensor[]>(
   }
   if (record) {
     const outputs: readonly Tensor[] = Array.isArray(result) ? (result as Tensor[]) : [result as Tensor];
-    hooks!.record({ op, inputs, attrs, outputs, isView: flags?.isView, isInplace: flags?.isInplace });
+    hooks!.record({ op, inputs, attrs, outputs, isView: flags?.isView, isInplace: flags?.isInplace }, prepared);
   }
   return result;
 }
