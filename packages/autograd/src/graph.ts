@@ -72,6 +72,8 @@ export class FormulaNode extends Node {
     savedInputs: (SavedTensor | null)[],
     savedOutputs: (SavedTensor | null)[],
     numOutputs: number,
+    /** Which formula input each edge belongs to (wrapped scalars may have no edge). */
+    readonly positions: readonly number[] = edges.map((_, i) => i),
   ) {
     super(typeof formula.name === 'string' ? formula.name : formula.name(attrs), edges, numOutputs);
     this.savedInputs = savedInputs;
@@ -88,7 +90,10 @@ export class FormulaNode extends Node {
     if (this.hadSaved && this.savedInputs === null) throw new RuntimeError(FREED_MESSAGE);
     const savedInputs = this.savedInputs ?? [];
     const savedOutputs = this.savedOutputs ?? [];
-    const needsInputGrad = this.nextFunctions.map(([fn]) => fn !== null);
+    const needsInputGrad = this.inputMeta.map(() => false);
+    this.nextFunctions.forEach(([fn], i) => {
+      needsInputGrad[this.positions[i]!] = fn !== null;
+    });
     const op = this.op;
     const ctx: FormulaContext = {
       attrs: this.attrs,
@@ -108,9 +113,10 @@ export class FormulaNode extends Node {
     };
     const raw = this.formula.backward(ctx, grads);
     return this.nextFunctions.map((edge, i) => {
-      const g = raw[i];
+      const position = this.positions[i]!;
+      const g = raw[position];
       if (edge[0] === null || g === null || g === undefined) return null;
-      const meta = this.inputMeta[i]!;
+      const meta = this.inputMeta[position]!;
       let shaped = sumToShape(g, meta.shape);
       if (shaped.dtype !== meta.dtype) shaped = shaped.to(meta.dtype);
       return shaped;
@@ -136,6 +142,17 @@ class MissingFormulaNode extends Node {
   apply(): (Tensor | null)[] {
     throw new NotImplementedError(`the derivative for '${this.op}' is not implemented.`);
   }
+}
+
+/**
+ * PyTorch records some ops with a Python number differently (`x ** 2` is PowBackward0 with one edge, `2 - x` is
+ * RsubBackward1); @proj/tensor marks the 0-d tensors it makes from numbers as `_wrappedNumber`.
+ */
+function scalarVariant(op: string, inputs: readonly (Tensor | null)[]): { name: string; dropInput: number } | null {
+  const wrapped = (i: number) => (inputs[i] as { _wrappedNumber?: boolean } | null | undefined)?._wrappedNumber === true;
+  if ((op === 'pow' || op === 'pow_') && wrapped(1)) return { name: 'PowBackward0', dropInput: 1 };
+  if ((op === 'sub' || op === 'sub_') && wrapped(0)) return { name: 'RsubBackward1', dropInput: 0 };
+  return null;
 }
 
 /** State captured before an in-place op runs: clones of the values its formula needs. */
@@ -171,8 +188,11 @@ export function recordOp(record: OpRecord, prep: InplacePrep | null): void {
   const { op, inputs, attrs, outputs } = record;
   const differentiable = outputs.filter((t) => isFloatingPoint(t.dtype));
   if (differentiable.length === 0) return;
-  const edges = inputs.map(edgeOf);
-  const formula = formulaFor(op);
+  const variant = scalarVariant(op, inputs);
+  const positions = inputs.map((_, i) => i).filter((i) => i !== variant?.dropInput);
+  const edges = positions.map((i) => edgeOf(inputs[i] ?? null));
+  const baseFormula = formulaFor(op);
+  const formula = baseFormula && variant ? { ...baseFormula, name: variant.name } : baseFormula;
   let node: Node;
   if (formula === undefined) {
     node = new MissingFormulaNode(op, edges, outputs.length);
@@ -183,7 +203,7 @@ export function recordOp(record: OpRecord, prep: InplacePrep | null): void {
       const clone = prep?.clones.get(i);
       return clone !== undefined ? new SavedTensor(clone, null) : new SavedTensor(t, producerOf(t));
     });
-    const formulaNode = new FormulaNode(formula, op, edges, attrs, inputMeta, savedInputs, [], outputs.length);
+    const formulaNode = new FormulaNode(formula, op, edges, attrs, inputMeta, savedInputs, [], outputs.length, positions);
     node = formulaNode;
     if (record.isInplace) {
       rebaseInplace(record, formulaNode);

@@ -46,6 +46,11 @@ export interface Backend {
   scan(op: ScanOpName, out: Tensor, input: Tensor, dim: number, computeDtype: DType, indices?: Tensor): void;
   /** Batched matrix product: `out[b] = a[b] @ b[b]` for 3-d `a` (B×M×K), `b` (B×K×N), contiguous `out` (B×M×N). */
   matmul(out: Tensor, a: Tensor, b: Tensor): void;
+  /**
+   * Sorts `input` along `dim` into the contiguous `values` (input's dtype) and `indices` (int64), both of the
+   * input's shape. NaN sorts above every value; `stable` keeps equal values in index order.
+   */
+  sort(values: Tensor, indices: Tensor, input: Tensor, dim: number, descending: boolean, stable: boolean): void;
 }
 
 const backends = new Map<string, Backend>();
@@ -57,7 +62,12 @@ export function registerBackend(backend: Backend): void {
 
 /** The backend for a device string such as `'cpu'` or `'cuda:0'`. */
 export function getBackend(device: string): Backend {
-  const type = device.split(':')[0]!;
+  if (device === 'cpu') {
+    const cpu = backends.get('cpu');
+    if (cpu !== undefined) return cpu;
+  }
+  const colon = device.indexOf(':');
+  const type = colon < 0 ? device : device.slice(0, colon);
   const backend = backends.get(type);
   if (backend === undefined) {
     throw new RuntimeError(
