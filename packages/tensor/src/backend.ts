@@ -50,7 +50,14 @@ export interface Backend {
    * Sorts `input` along `dim` into the contiguous `values` (input's dtype) and `indices` (int64), both of the
    * input's shape. NaN sorts above every value; `stable` keeps equal values in index order.
    */
-  sort(values: Tensor, indices: Tensor, input: Tensor, dim: number, descending: boolean, stable: boolean): void;
+  sort(
+    values: Tensor,
+    indices: Tensor,
+    input: Tensor,
+    dim: number,
+    descending: boolean,
+    stable: boolean,
+  ): void;
 }
 
 const backends = new Map<string, Backend>();
