@@ -62,9 +62,36 @@ const INFO: Record<DType, DTypeInfo> = {
   int32: info(4, false, true, 'int32', 'torch.IntTensor', Int32Array, -2147483648, 2147483647),
   int64: info(8, false, true, 'int64', 'torch.LongTensor', BigInt64Array, -(2 ** 63), 2 ** 63 - 1),
   float16: info(2, true, true, 'float16', 'torch.HalfTensor', Uint16Array, -65504, 65504),
-  bfloat16: info(2, true, true, 'bfloat16', 'torch.BFloat16Tensor', Uint16Array, -3.3895313892515355e38, 3.3895313892515355e38),
-  float32: info(4, true, true, 'float32', 'torch.FloatTensor', Float32Array, -3.4028234663852886e38, 3.4028234663852886e38),
-  float64: info(8, true, true, 'float64', 'torch.DoubleTensor', Float64Array, -Number.MAX_VALUE, Number.MAX_VALUE),
+  bfloat16: info(
+    2,
+    true,
+    true,
+    'bfloat16',
+    'torch.BFloat16Tensor',
+    Uint16Array,
+    -3.3895313892515355e38,
+    3.3895313892515355e38,
+  ),
+  float32: info(
+    4,
+    true,
+    true,
+    'float32',
+    'torch.FloatTensor',
+    Float32Array,
+    -3.4028234663852886e38,
+    3.4028234663852886e38,
+  ),
+  float64: info(
+    8,
+    true,
+    true,
+    'float64',
+    'torch.DoubleTensor',
+    Float64Array,
+    -Number.MAX_VALUE,
+    Number.MAX_VALUE,
+  ),
 };
 
 function info(
@@ -213,7 +240,10 @@ export function getDefaultDtype(): DType {
 // ---------------------------------------------------------------------------------------------------------
 // Promotion
 
-const INDEX: Record<DType, number> = Object.fromEntries(DTYPES.map((d, i) => [d, i])) as Record<DType, number>;
+const INDEX: Record<DType, number> = Object.fromEntries(DTYPES.map((d, i) => [d, i])) as Record<
+  DType,
+  number
+>;
 
 // NOTE [Promotion table]: c10's promoteTypes restricted to our dtypes. Rows/columns follow DTYPES:
 // b1 u1 i1 i2 i4 i8 f2 bf f4 f8.
@@ -279,7 +309,8 @@ export function resultType(...operands: PromotionOperand[]): DType {
   let wrappedResult: DType | null = null;
   for (const operand of operands) {
     if (typeof operand === 'object') {
-      if (operand.dim > 0) dimResult = dimResult === null ? operand.dtype : promoteTypes(dimResult, operand.dtype);
+      if (operand.dim > 0)
+        dimResult = dimResult === null ? operand.dtype : promoteTypes(dimResult, operand.dtype);
       else zeroResult = zeroResult === null ? operand.dtype : promoteTypes(zeroResult, operand.dtype);
     } else {
       const d = scalarDtype(operand);

@@ -3,12 +3,12 @@
  * typed array.
  */
 import { normalizeDevice } from '../backend.js';
-import { type DType, parseDtype, type TypedArray } from '../dtype.js';
 import { dispatch, runBackward } from '../dispatch.js';
+import { type DType, parseDtype, type TypedArray } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
-import { fmtShape } from '../layout.js';
+import { broadcastShapes, fmtShape } from '../layout.js';
 import { hostData, Tensor } from '../tensor.js';
-import { broadcastShapes } from '../layout.js';
+import { checkInplaceOverlap } from './elementwise.js';
 import { contiguousCopy, copyInto, mayOverlap, sameShape, toDevice } from './helpers.js';
 
 /** Options of `Tensor.to`. */
@@ -33,7 +33,8 @@ export function to(x: Tensor, target: DType | string | Tensor | ToOptions, optio
     dtype = target.dtype;
     device = target.device;
   } else if (typeof target === 'string') {
-    if (/^(cpu|cuda|[a-z]+:\d+|[a-z]+)$/.test(target) && !isDtypeName(target)) device = normalizeDevice(target);
+    if (/^(cpu|cuda|[a-z]+:\d+|[a-z]+)$/.test(target) && !isDtypeName(target))
+      device = normalizeDevice(target);
     else dtype = parseDtype(target);
   } else {
     if (target.dtype !== undefined) dtype = parseDtype(target.dtype);
@@ -66,6 +67,7 @@ export function copy_(x: Tensor, src: Tensor): Tensor {
       `output with shape ${fmtShape(x._shape)} doesn't match the broadcast shape ${fmtShape(shape)}`,
     );
   }
+  checkInplaceOverlap(x, [src]);
   return dispatch(
     'copy_',
     [x, src],
@@ -113,7 +115,12 @@ declare module '../tensor.js' {
     /** A contiguous copy of the data as a typed array (`BigInt64Array` for int64, 16-bit patterns for halves). */
     toTypedArray(): TypedArray;
     /** Runs backward from this tensor (needs `@proj/autograd`). */
-    backward(options?: { gradient?: Tensor; retainGraph?: boolean; createGraph?: boolean; inputs?: Tensor[] }): void;
+    backward(options?: {
+      gradient?: Tensor;
+      retainGraph?: boolean;
+      createGraph?: boolean;
+      inputs?: Tensor[];
+    }): void;
   }
 }
 
@@ -174,7 +181,9 @@ proto.cpu = function () {
   return to(this, { device: 'cpu' });
 };
 proto.cuda = function (device) {
-  return to(this, { device: device === undefined ? 'cuda' : typeof device === 'number' ? `cuda:${device}` : device });
+  return to(this, {
+    device: device === undefined ? 'cuda' : typeof device === 'number' ? `cuda:${device}` : device,
+  });
 };
 proto.copy_ = function (src) {
   return copy_(this, src) as never;

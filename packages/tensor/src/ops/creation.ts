@@ -3,13 +3,23 @@
  * `arange`, `linspace`, `logspace`, and the in-place fills `fill_`/`zero_`.
  */
 import { getBackend, normalizeDevice } from '../backend.js';
-import { allocArray, type DType, dtypeOfArray, getDefaultDtype, isFloatingPoint, type Scalar, type TypedArray } from '../dtype.js';
-import { RuntimeError, ValueError } from '../errors.js';
-import { checkShape, numelOf } from '../layout.js';
-import { Storage } from '../storage.js';
-import { Tensor } from '../tensor.js';
 import { encodeScalar } from '../backends/cpu/index.js';
 import { dispatch } from '../dispatch.js';
+import {
+  allocArray,
+  type DType,
+  dtypeOfArray,
+  getDefaultDtype,
+  isFloatingPoint,
+  type Scalar,
+  type TypedArray,
+} from '../dtype.js';
+import { RuntimeError, ValueError } from '../errors.js';
+import { checkShape, numelOf } from '../layout.js';
+import { fmaFloat32, fmaFloat64 } from '../random/sampling.js';
+import { Storage } from '../storage.js';
+import { Tensor } from '../tensor.js';
+import { checkedScalar } from './elementwise.js';
 import {
   type CreationOptions,
   checkScalar,
@@ -26,7 +36,10 @@ export type NestedArray = Scalar | readonly NestedArray[];
 export type ShapeAndOptions = (number | readonly number[] | CreationOptions | undefined)[];
 
 /** Splits `(...shape, options?)` arguments. */
-export function parseShapeAndOptions(args: ShapeAndOptions, op: string): { shape: number[]; options: CreationOptions | undefined } {
+export function parseShapeAndOptions(
+  args: ShapeAndOptions,
+  op: string,
+): { shape: number[]; options: CreationOptions | undefined } {
   let options: CreationOptions | undefined;
   const rest = args.slice();
   const lastArg = rest[rest.length - 1];
@@ -64,12 +77,7 @@ function inferShape(data: NestedArray, shape: number[], depth: number): void {
   }
 }
 
-function flatten(
-  data: NestedArray,
-  shape: readonly number[],
-  depth: number,
-  out: Scalar[],
-): void {
+function flatten(data: NestedArray, shape: readonly number[], depth: number, out: Scalar[]): void {
   if (depth === shape.length) {
     if (Array.isArray(data)) throw new ValueError(`too many dimensions: expected a scalar at dim ${depth}`);
     checkScalar(data, 'tensor');
@@ -131,7 +139,8 @@ export function tensor(data: NestedArray | TypedArray | Tensor, options?: Creati
   }
   if (ArrayBuffer.isView(data)) {
     const typed = data as TypedArray;
-    const source = options?.dtype === 'float16' || options?.dtype === 'bfloat16' ? options.dtype : dtypeOfArray(typed);
+    const source =
+      options?.dtype === 'float16' || options?.dtype === 'bfloat16' ? options.dtype : dtypeOfArray(typed);
     const own = new Tensor(new Storage(source, typed.slice() as TypedArray), [typed.length]);
     const dtype = options?.dtype ?? source;
     return place(dtype === source ? own : convert(own, dtype), options);
@@ -160,7 +169,11 @@ function convert(t: Tensor, dtype: DType): Tensor {
  * Wraps a typed array without copying, like `torch.from_numpy`: writes through the tensor are visible in the array
  * and vice versa. A `Uint16Array` needs `{ dtype: 'float16' | 'bfloat16' }`.
  */
-export function fromTypedArray(array: TypedArray, shape?: readonly number[], options?: { dtype?: DType }): Tensor {
+export function fromTypedArray(
+  array: TypedArray,
+  shape?: readonly number[],
+  options?: { dtype?: DType },
+): Tensor {
   let dtype: DType;
   if (options?.dtype !== undefined) {
     dtype = options.dtype;
@@ -198,14 +211,19 @@ export function ones(...args: ShapeAndOptions): Tensor {
 export function full(shape: readonly number[], fillValue: Scalar, options?: CreationOptions): Tensor {
   checkShape(shape, 'full');
   checkScalar(fillValue, 'full');
-  const t = emptyTensor(shape, creationDtype(options, fillValue));
-  getBackend('cpu').fill(t, fillValue);
+  const dtype = creationDtype(options, fillValue);
+  const t = emptyTensor(shape, dtype);
+  getBackend('cpu').fill(t, checkedScalar(fillValue, dtype));
   return place(t, options);
 }
 
 /** Options of the `*Like` creation ops: default to the input's dtype and device. */
 function likeOptions(input: Tensor, options?: CreationOptions): CreationOptions {
-  return { dtype: options?.dtype ?? input.dtype, device: options?.device ?? input.device, requiresGrad: options?.requiresGrad };
+  return {
+    dtype: options?.dtype ?? input.dtype,
+    device: options?.device ?? input.device,
+    requiresGrad: options?.requiresGrad,
+  };
 }
 
 /** `torch.empty_like`. */
@@ -244,6 +262,33 @@ export function eye(n: number, m?: number | CreationOptions, options?: CreationO
   return place(t, options);
 }
 
+// NOTE [Range kernels]: PyTorch fills arange/linspace with a serial kernel that has a vectorised path. It runs two
+// SIMD vectors (8 floats or 4 doubles each, with AVX2) per iteration while 2 vectors still fit, and the rest
+// element by element. A vector computes its base value with the per-element formula (which the C++ compiler
+// contracts into a fused multiply-add), then its lanes as base + k * step in the step's own type. Results differ
+// from the per-element formula in the last bit, so we replay the same chunking and roundings (checked against
+// torch 1.13's values in fixtures/creation.json).
+const SIMD_WIDTH: Partial<Record<DType, number>> = { float32: 8, float64: 4 };
+
+/** Writes a range as PyTorch's vectorised range kernels do (see NOTE [Range kernels]). */
+function fillRange(
+  data: TypedArray,
+  dtype: DType,
+  size: number,
+  scalarAt: (idx: number) => number,
+  lane: (base: number, k: number) => number,
+): void {
+  const width = SIMD_WIDTH[dtype] ?? 1;
+  const vectorized = width > 1 ? Math.floor(size / (2 * width)) * 2 * width : 0;
+  let idx = 0;
+  for (; idx < vectorized; idx += width) {
+    const base = scalarAt(idx);
+    for (let k = 0; k < width; k++)
+      data[idx + k] = encodeScalar(dtype, k === 0 ? base : lane(base, k)) as never;
+  }
+  for (; idx < size; idx++) data[idx] = encodeScalar(dtype, scalarAt(idx)) as never;
+}
+
 /**
  * `torch.arange(end)` / `arange(start, end, step?)`. Integer arguments give int64, any fractional one the default
  * float dtype, as in PyTorch.
@@ -256,24 +301,49 @@ export function arange(
 ): Tensor {
   const numeric = [start, end, step].filter((x): x is number => typeof x === 'number');
   const opts = [end, step, options].find((x): x is CreationOptions => typeof x === 'object' && x !== null);
-  let [from, to, by] = numeric.length === 1 ? [0, numeric[0]!, 1] : [numeric[0]!, numeric[1]!, numeric[2] ?? 1];
-  for (const v of [from, to, by]) if (!Number.isFinite(v)) throw new RuntimeError('unsupported range: arange() endpoints must be finite');
+  const [from, to, by] =
+    numeric.length === 1 ? [0, numeric[0]!, 1] : [numeric[0]!, numeric[1]!, numeric[2] ?? 1];
+  if (!Number.isFinite(from) || !Number.isFinite(to)) {
+    const show = (v: number) =>
+      Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(v);
+    throw new RuntimeError(`unsupported range: ${show(from)} -> ${show(to)}`);
+  }
   if (by === 0) throw new RuntimeError('step must be nonzero');
   if ((by > 0 && to < from) || (by < 0 && to > from)) {
     throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
   }
   const dtype = opts?.dtype ?? (numeric.every(Number.isInteger) ? 'int64' : getDefaultDtype());
-  const size = Math.ceil((to - from) / by);
+  // int64 sizes its result in int64 arithmetic (the step truncated first), every other dtype in double
+  const size =
+    dtype === 'int64'
+      ? Math.ceil((Math.trunc(to) - Math.trunc(from)) / Math.trunc(by))
+      : Math.ceil((to - from) / by);
+  if (!Number.isFinite(size)) throw new RuntimeError('step must be nonzero');
   const t = emptyTensor([size], dtype);
   const data = t._storage.data;
-  if (dtype === 'int64') {
-    const f = BigInt(from);
-    const s = BigInt(by);
-    for (let i = 0; i < size; i++) data[i] = (f + BigInt(i) * s) as never;
+  if (!isFloatingPoint(dtype)) {
+    // integer dtypes accumulate in int64: start and step are truncated first, as Scalar::to<int64_t>()
+    const first = BigInt(Math.trunc(from));
+    const stride = BigInt(Math.trunc(by));
+    for (let i = 0; i < size; i++) data[i] = encodeScalar(dtype, first + BigInt(i) * stride) as never;
+  } else if (dtype === 'float32') {
+    // accumulates in double: each vector's base is rounded to float, its lanes added in double
+    const at = (idx: number) => Math.fround(fmaFloat64(by, idx, from));
+    fillRange(data, dtype, size, at, (base, k) => base + k * by);
+  } else if (dtype === 'float64') {
+    fillRange(
+      data,
+      dtype,
+      size,
+      (idx) => fmaFloat64(by, idx, from),
+      (base, k) => base + k * by,
+    );
   } else {
-    for (let i = 0; i < size; i++) data[i] = encodeScalar(dtype, from + i * by) as never;
+    // halves accumulate in float
+    const first = Math.fround(from);
+    const stride = Math.fround(by);
+    for (let i = 0; i < size; i++) data[i] = encodeScalar(dtype, fmaFloat32(stride, i, first)) as never;
   }
-  from = to = by = 0;
   return place(t, opts);
 }
 
@@ -283,17 +353,30 @@ export function linspace(start: number, end: number, steps: number, options?: Cr
   const dtype = creationDtype(options);
   const t = emptyTensor([steps], dtype);
   const data = t._storage.data;
-  const single = dtype === 'float32';
-  const round = single ? Math.fround : (x: number) => x;
-  const s = round(start);
-  const e = round(end);
-  if (steps === 1) data[0] = encodeScalar(dtype, s) as never;
+  const halfway = Math.floor(steps / 2);
+  if (steps === 1) data[0] = encodeScalar(dtype, start) as never;
   else if (steps > 1) {
-    const step = round((e - s) / (steps - 1));
-    const halfway = Math.floor(steps / 2);
-    for (let i = 0; i < steps; i++) {
-      const v = i < halfway ? round(s + round(step * i)) : round(e - round(step * (steps - i - 1)));
-      data[i] = encodeScalar(dtype, isFloatingPoint(dtype) ? v : Math.trunc(v)) as never;
+    if (dtype === 'float32' || dtype === 'float16' || dtype === 'bfloat16') {
+      const s = Math.fround(start);
+      const e = Math.fround(end);
+      const step = Math.fround(Math.fround(e - s) / (steps - 1));
+      const at = (idx: number) =>
+        idx < halfway ? fmaFloat32(step, idx, s) : fmaFloat32(-step, steps - idx - 1, e);
+      fillRange(data, dtype, steps, at, (base, k) => Math.fround(base + Math.fround(k * step)));
+    } else if (dtype === 'float64') {
+      const step = (end - start) / (steps - 1);
+      const at = (idx: number) =>
+        idx < halfway ? fmaFloat64(step, idx, start) : fmaFloat64(-step, steps - idx - 1, end);
+      fillRange(data, dtype, steps, at, (base, k) => base + k * step);
+    } else {
+      // integers: the step is a double, each value truncated
+      const s = Math.trunc(start);
+      const e = Math.trunc(end);
+      const step = (e - s) / (steps - 1);
+      for (let idx = 0; idx < steps; idx++) {
+        const v = Math.trunc(idx < halfway ? s + step * idx : e - step * (steps - idx - 1));
+        data[idx] = encodeScalar(dtype, v) as never;
+      }
     }
   }
   return place(t, options);
@@ -311,11 +394,23 @@ export function logspace(
     options = base;
     base = 10;
   }
-  const exponents = linspace(start, end, steps, { dtype: 'float64' });
+  if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError('number of steps must be non-negative');
   const dtype = creationDtype(options);
   const t = emptyTensor([steps], dtype);
-  const src = exponents._storage.data as Float64Array;
-  for (let i = 0; i < steps; i++) t._storage.data[i] = encodeScalar(dtype, base ** src[i]!) as never;
+  const data = t._storage.data;
+  // PyTorch: start/end in the output dtype, a double step, pow(double base, start + step * idx) per element
+  const round = dtype === 'float64' ? (x: number) => x : Math.fround;
+  const s = round(start);
+  const e = round(end);
+  const halfway = Math.floor(steps / 2);
+  if (steps === 1) data[0] = encodeScalar(dtype, base ** s) as never;
+  else {
+    const step = (e - s) / (steps - 1);
+    for (let i = 0; i < steps; i++) {
+      const exponent = i < halfway ? fmaFloat64(step, i, s) : fmaFloat64(-step, steps - i - 1, e);
+      data[i] = encodeScalar(dtype, base ** exponent) as never;
+    }
+  }
   return place(t, options);
 }
 
@@ -339,17 +434,19 @@ Tensor.prototype.fill_ = function fill_(this: Tensor, value: Scalar | Tensor) {
         `fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`,
       );
     }
-    scalar = value.dtype === 'int64' ? (value._storage.data[value._offset] as bigint) : (value.item() as Scalar);
+    scalar =
+      value.dtype === 'int64' ? (value._storage.data[value._offset] as bigint) : (value.item() as Scalar);
   } else {
     checkScalar(value, 'fill_');
     scalar = value;
   }
+  const converted = checkedScalar(scalar, this.dtype);
   return dispatch(
     'fill_',
     [this],
     { value: scalar },
     () => {
-      getBackend(this.device).fill(this, scalar);
+      getBackend(this.device).fill(this, converted);
       this._bumpVersion();
       return this;
     },

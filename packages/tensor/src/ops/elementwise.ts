@@ -4,8 +4,17 @@
  * (`unary`, `binary`, `ternary`) do promotion, broadcasting, in-place checks and dispatch once for all of them.
  */
 import { getBackend } from '../backend.js';
-import { type DType, isFloatingPoint, itemsize, type Scalar, scalarTypeName } from '../dtype.js';
 import { dispatch } from '../dispatch.js';
+import {
+  canCast,
+  type DType,
+  dtypeRange,
+  isFloatingPoint,
+  itemsize,
+  type Scalar,
+  scalarDtype,
+  scalarTypeName,
+} from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import type { ElementwiseOpName } from '../kernel-names.js';
 import { broadcastShapes, fmtShape } from '../layout.js';
@@ -30,6 +39,89 @@ type ResultKind =
   | 'bool' // comparisons and predicates
   | 'integral'; // bitwise ops: integers and bool only
 
+/** PyTorch's snake_case op name, as its kernel errors spell it (`bitwiseNot` → `bitwise_not`). */
+function snakeName(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** PyTorch's `"<kernel>" not implemented for '<Type>'` dtype-dispatch error. */
+function notImplemented(kernel: string, dtype: DType): RuntimeError {
+  return new RuntimeError(`"${kernel}" not implemented for '${scalarTypeName(dtype)}'`);
+}
+
+/** C++ type names, as PyTorch's checked scalar conversions print them. */
+const CPP_TYPE_NAMES: Record<DType, string> = {
+  bool: 'bool',
+  uint8: 'uint8_t',
+  int8: 'int8_t',
+  int16: 'int16_t',
+  int32: 'int',
+  int64: 'int64_t',
+  float16: 'at::Half',
+  bfloat16: 'at::BFloat16',
+  float32: 'float',
+  float64: 'double',
+};
+
+/**
+ * Converts a scalar argument to `dtype` the way c10's `checked_convert` does: values outside the dtype's range are
+ * an error, except that negative integers wrap into unsigned types (so `-1` is 255 for uint8), floats truncate
+ * into integers, and infinities and NaN pass into floating types.
+ */
+export function checkedScalar(value: Scalar, dtype: DType): number | bigint {
+  const overflow = () =>
+    new RuntimeError(`value cannot be converted to type ${CPP_TYPE_NAMES[dtype]} without overflow`);
+  if (dtype === 'bool')
+    return typeof value === 'bigint' ? (value !== 0n ? 1 : 0) : Number(value) !== 0 ? 1 : 0;
+  if (isFloatingPoint(dtype)) {
+    const v = Number(value);
+    if (Number.isFinite(v) && (v < dtypeRange(dtype).min || v > dtypeRange(dtype).max)) {
+      // c10 rounds to the nearest representable value first: values that round to the largest finite one pass
+      const limit = dtypeRange(dtype).max;
+      const rounded = dtype === 'float32' ? Math.fround(v) : v;
+      if (Math.abs(rounded) > limit) throw overflow();
+    }
+    return v;
+  }
+  if (typeof value === 'boolean') return dtype === 'int64' ? BigInt(value) : Number(value);
+  const isInteger = typeof value === 'bigint' || Number.isInteger(value);
+  if (!isInteger && Number.isNaN(value)) throw overflow();
+  const big = typeof value === 'bigint' ? value : Number.isFinite(value) ? BigInt(Math.trunc(value)) : null;
+  if (big === null) throw overflow();
+  const { min, max } =
+    dtype === 'int64'
+      ? { min: -(2n ** 63n), max: 2n ** 63n - 1n }
+      : {
+          min: BigInt(dtypeRange(dtype).min),
+          max: BigInt(dtypeRange(dtype).max),
+        };
+  const exact = typeof value === 'bigint' || Number.isInteger(value) ? big : null;
+  if (dtype === 'uint8' && exact !== null) {
+    // c10 lets negative integers wrap into unsigned types (two's complement), down to -max
+    if (exact > max || exact < -max) throw overflow();
+    return Number(BigInt.asUintN(8, exact));
+  }
+  // floats are range-checked before truncation, as c10 compares the double against the limits
+  if (exact === null && (Number(value) < Number(min) || Number(value) > Number(max))) throw overflow();
+  if (big < min || big > max) throw overflow();
+  return dtype === 'int64' ? big : Number(big);
+}
+
+/** Which operand dtypes cannot be read exactly in `computeDtype` and must be rounded to it first, as PyTorch casts
+ * every input to the common dtype before computing (e.g. an int32 2147483647 becomes 2147483648.0 in float32). */
+function needsCast(from: DType, computeDtype: DType): boolean {
+  if (from === computeDtype || computeDtype === 'float64') return false;
+  switch (computeDtype) {
+    case 'float32':
+      return from === 'int32' || from === 'int64' || from === 'float64';
+    case 'float16':
+    case 'bfloat16':
+      return from !== 'bool' && from !== 'uint8' && from !== 'int8';
+    default:
+      return isFloatingPoint(from);
+  }
+}
+
 function resultDtypeFor(kind: ResultKind, promoted: DType, op: string): DType {
   switch (kind) {
     case 'promote':
@@ -46,6 +138,46 @@ function resultDtypeFor(kind: ResultKind, promoted: DType, op: string): DType {
   }
 }
 
+/** PyTorch's `is_non_overlapping_and_dense`: the strides are a permutation of contiguous strides. */
+function isNonOverlappingAndDense(t: Tensor): boolean {
+  const dims = [...t._shape.keys()].filter((d) => t._shape[d] !== 1);
+  if (dims.some((d) => t._shape[d] === 0)) return true;
+  dims.sort((a, b) => t._strides[a]! - t._strides[b]!);
+  let expected = 1;
+  for (const d of dims) {
+    if (t._strides[d] !== expected) return false;
+    expected *= t._shape[d]!;
+  }
+  return true;
+}
+
+/**
+ * PyTorch's memory-overlap checks for a tensor written in place (`assert_no_internal_overlap` and
+ * `assert_no_partial_overlap`): the output may not have several elements at one address, and an input may alias
+ * it only with the very same layout. Layouts too irregular to judge are allowed (we read them through a copy).
+ */
+export function checkInplaceOverlap(out: Tensor, inputs: readonly Tensor[]): void {
+  if (out.numel() === 0) return;
+  if (!isNonOverlappingAndDense(out) && out._shape.some((size, d) => size > 1 && out._strides[d] === 0)) {
+    throw new RuntimeError(
+      'unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.',
+    );
+  }
+  for (const input of inputs) {
+    if (input === out || input._storage !== out._storage || input.numel() === 0) continue;
+    if (!isNonOverlappingAndDense(out) || !isNonOverlappingAndDense(input)) continue;
+    const outEnd = out._offset + out.numel();
+    const inputEnd = input._offset + input.numel();
+    const sameRange = out._offset === input._offset && outEnd === inputEnd;
+    const full = sameRange && out._strides.join() === input._strides.join();
+    if (!full && out._offset < inputEnd && input._offset < outEnd) {
+      throw new RuntimeError(
+        'unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.',
+      );
+    }
+  }
+}
+
 /** Writes through `out` in place when `inplace`, else into a fresh tensor; shared by all runners. */
 function run(
   name: string,
@@ -59,6 +191,8 @@ function run(
 ): Tensor {
   const device = checkSameDevice(name, operands);
   const shape = broadcastShapes(...operands.map((t) => t._shape));
+  const castInputs = (inputs: readonly Tensor[]) =>
+    inputs.map((t) => (needsCast(t.dtype, computeDtype) ? contiguousCopy(t, computeDtype) : t));
   if (inplace !== null) {
     if (!sameShape(shape, inplace._shape)) {
       throw new RuntimeError(
@@ -66,6 +200,7 @@ function run(
       );
     }
     checkCastable(resultDtype, inplace.dtype);
+    checkInplaceOverlap(inplace, operands);
     return dispatch(
       `${name}_`,
       operands,
@@ -73,10 +208,18 @@ function run(
       () => {
         // An operand that shares memory with the output through another layout is copied first, so the kernel
         // never reads an element it already overwrote.
-        const safe = operands.map((t) =>
-          t !== inplace && mayOverlap(t, inplace) && t.numel() > 1 ? contiguousCopy(t) : t,
+        const safe = castInputs(
+          operands.map((t) =>
+            t !== inplace && mayOverlap(t, inplace) && t.numel() > 1 ? contiguousCopy(t) : t,
+          ),
         );
-        getBackend(device).elementwise(kernel, inplace, safe.map((t) => expandTo(t, shape)), computeDtype, params);
+        getBackend(device).elementwise(
+          kernel,
+          inplace,
+          safe.map((t) => expandTo(t, shape)),
+          computeDtype,
+          params,
+        );
         inplace._bumpVersion();
         return inplace;
       },
@@ -85,7 +228,8 @@ function run(
   }
   return dispatch(name, operands, attrs, () => {
     const out = emptyTensor(shape, resultDtype, device);
-    getBackend(device).elementwise(kernel, out, operands.map((t) => expandTo(t, shape)), computeDtype, params);
+    const inputs = castInputs(operands).map((t) => expandTo(t, shape));
+    getBackend(device).elementwise(kernel, out, inputs, computeDtype, params);
     return out;
   });
 }
@@ -98,7 +242,11 @@ interface UnaryDef {
   kind: ResultKind;
   /** Op refuses bool input with this message. */
   boolError?: string;
+  /** Op refuses integer and bool input (PyTorch's kernel name for the error). */
+  floatOnly?: string;
 }
+
+const vmlBoolError = (op: string) => `"${op}_vml_cpu" not implemented for 'Bool'`;
 
 const UNARY = {
   neg: {
@@ -107,7 +255,7 @@ const UNARY = {
     boolError:
       'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.',
   },
-  abs: { kernel: 'abs', kind: 'promote' },
+  abs: { kernel: 'abs', kind: 'promote', boolError: `"abs_cpu" not implemented for 'Bool'` },
   sign: { kernel: 'sign', kind: 'promote' },
   square: { kernel: 'square', kind: 'promote' },
   reciprocal: { kernel: 'reciprocal', kind: 'float' },
@@ -137,11 +285,11 @@ const UNARY = {
   erf: { kernel: 'erf', kind: 'float' },
   erfc: { kernel: 'erfc', kind: 'float' },
   erfinv: { kernel: 'erfinv', kind: 'float' },
-  floor: { kernel: 'floor', kind: 'promote' },
-  ceil: { kernel: 'ceil', kind: 'promote' },
-  trunc: { kernel: 'trunc', kind: 'promote' },
-  frac: { kernel: 'frac', kind: 'promote' },
-  relu: { kernel: 'relu', kind: 'promote' },
+  floor: { kernel: 'floor', kind: 'promote', boolError: vmlBoolError('floor') },
+  ceil: { kernel: 'ceil', kind: 'promote', boolError: vmlBoolError('ceil') },
+  trunc: { kernel: 'trunc', kind: 'promote', boolError: vmlBoolError('trunc') },
+  frac: { kernel: 'frac', kind: 'promote', floatOnly: 'frac_cpu' },
+  relu: { kernel: 'relu', kind: 'promote', boolError: 'Boolean inputs not supported for relu' },
   isnan: { kernel: 'isnan', kind: 'bool' },
   isinf: { kernel: 'isinf', kind: 'bool' },
   isposinf: { kernel: 'isposinf', kind: 'bool' },
@@ -154,34 +302,63 @@ const UNARY = {
 /** Names of the table-driven unary ops. */
 export type UnaryOpName = keyof typeof UNARY;
 
-function unary(name: UnaryOpName, x: Tensor, inplace: boolean, params: readonly Scalar[] = [], kernelOverride?: ElementwiseOpName): Tensor {
+function unary(
+  name: UnaryOpName,
+  x: Tensor,
+  inplace: boolean,
+  params: readonly Scalar[] = [],
+  kernelOverride?: ElementwiseOpName,
+): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${name}(): argument 'input' must be a Tensor`);
   const def: UnaryDef = UNARY[name];
   if (def.boolError !== undefined && x.dtype === 'bool') throw new RuntimeError(def.boolError);
-  if ((name === 'frac' || name === 'reciprocal') && !isFloatingPoint(x.dtype) && name === 'frac') {
-    throw new RuntimeError(`"frac_cpu" not implemented for '${scalarTypeName(x.dtype)}'`);
+  if (def.floatOnly !== undefined && !isFloatingPoint(x.dtype)) throw notImplemented(def.floatOnly, x.dtype);
+  if (name === 'square' && x.dtype === 'bool') {
+    // PyTorch's square is pow(x, 2): a bool tensor and the int 2 promote to int64
+    if (inplace) throw new RuntimeError('Found dtype Bool but expected Long');
+    return run(name, 'square', [x], 'int64', 'int64', null, params, {});
   }
-  const resultDtype = resultDtypeFor(def.kind, x.dtype, name);
+  const resultDtype = resultDtypeFor(def.kind, x.dtype, snakeName(name));
   // Float functions of integer inputs compute in the result dtype; everything else in the input dtype.
   const computeDtype = def.kind === 'float' ? resultDtype : x.dtype;
-  return run(name, kernelOverride ?? def.kernel, [x], computeDtype, resultDtype, inplace ? x : null, params, {});
+  return run(
+    name,
+    kernelOverride ?? def.kernel,
+    [x],
+    computeDtype,
+    resultDtype,
+    inplace ? x : null,
+    params,
+    {},
+  );
 }
 
 /** `torch.round(x, { decimals })`: round half to even, optionally at a decimal position. */
-export function round(x: Tensor, options?: { decimals?: number }): Tensor {
+export function round(x: Tensor, options?: { decimals?: number }, inplace = false): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError("round(): argument 'input' must be a Tensor");
   const decimals = options?.decimals ?? 0;
-  if (decimals === 0) return unaryAs('round', x, false);
-  if (!isFloatingPoint(x.dtype)) throw new RuntimeError(`round_cpu not implemented for '${scalarTypeName(x.dtype)}' with decimals`);
-  return run('round', 'roundDecimals', [x], x.dtype, x.dtype, null, [decimals], { decimals });
-}
-
-function unaryAs(name: 'round', x: Tensor, inplace: boolean): Tensor {
-  return run(name, 'round', [x], x.dtype, x.dtype, inplace ? x : null, [], {});
+  if (!Number.isInteger(decimals)) throw new TypeError("round(): argument 'decimals' must be int");
+  if (x.dtype === 'bool') throw new RuntimeError(vmlBoolError('round'));
+  const target = inplace ? x : null;
+  if (decimals === 0) return run('round', 'round', [x], x.dtype, x.dtype, target, [], {});
+  if (!isFloatingPoint(x.dtype)) throw notImplemented('round_cpu', x.dtype);
+  return run('round', 'roundDecimals', [x], x.dtype, x.dtype, target, [decimals], { decimals });
 }
 
 /** `torch.nan_to_num(x, { nan, posinf, neginf })`: defaults to 0 and the dtype's finite extremes. */
-export function nanToNum(x: Tensor, options?: { nan?: number; posinf?: number; neginf?: number }, inplace = false): Tensor {
-  const finite = x.dtype === 'float64' ? Number.MAX_VALUE : x.dtype === 'float16' ? 65504 : x.dtype === 'bfloat16' ? 3.3895313892515355e38 : 3.4028234663852886e38;
+export function nanToNum(
+  x: Tensor,
+  options?: { nan?: number; posinf?: number; neginf?: number },
+  inplace = false,
+): Tensor {
+  const finite =
+    x.dtype === 'float64'
+      ? Number.MAX_VALUE
+      : x.dtype === 'float16'
+        ? 65504
+        : x.dtype === 'bfloat16'
+          ? 3.3895313892515355e38
+          : 3.4028234663852886e38;
   const params = [options?.nan ?? 0, options?.posinf ?? finite, options?.neginf ?? -finite];
   return run('nanToNum', 'nanToNum', [x], x.dtype, x.dtype, inplace ? x : null, params, { ...options });
 }
@@ -204,10 +381,10 @@ const BINARY = {
   fmod: { kernel: 'fmod', kind: 'promote' },
   pow: { kernel: 'pow', kind: 'promote' },
   atan2: { kernel: 'atan2', kind: 'float' },
-  hypot: { kernel: 'hypot', kind: 'float' },
+  hypot: { kernel: 'hypot', kind: 'promote' },
   copysign: { kernel: 'copysign', kind: 'float' },
-  logaddexp: { kernel: 'logaddexp', kind: 'float' },
-  logaddexp2: { kernel: 'logaddexp2', kind: 'float' },
+  logaddexp: { kernel: 'logaddexp', kind: 'promote' },
+  logaddexp2: { kernel: 'logaddexp2', kind: 'promote' },
   xlogy: { kernel: 'xlogy', kind: 'float' },
   maximum: { kernel: 'maximum', kind: 'promote' },
   minimum: { kernel: 'minimum', kind: 'promote' },
@@ -234,13 +411,44 @@ export type BinaryOpName = keyof typeof BINARY;
 
 function containsZero(t: Tensor): boolean {
   if (t.device !== 'cpu') return false;
-  const data = hostData(t);
-  const probe = contiguousCopy(t);
-  const values = hostData(probe);
-  void data;
-  for (let i = 0; i < values.length; i++) if (values[i] == 0) return true; // biome-ignore lint/suspicious/noDoubleEquals: bigint and number
+  const values = hostData(contiguousCopy(t));
+  // biome-ignore lint/suspicious/noDoubleEquals: bigint and number zero alike
+  for (let i = 0; i < values.length; i++) if (values[i] == 0) return true;
   return false;
 }
+
+/** Ops that PyTorch implements for floating dtypes only, with their kernel names for the error. */
+const FLOAT_ONLY: Partial<Record<BinaryOpName, string>> = {
+  hypot: 'hypot_cpu',
+  logaddexp: 'logaddexp_cpu',
+  logaddexp2: 'logaddexp2_cpu',
+};
+
+/** Kernels PyTorch does not implement for bool, with their kernel names for the error. */
+const NO_BOOL: Partial<Record<ElementwiseOpName, string>> = {
+  divFloor: 'div_floor_cpu',
+  divTrunc: 'div_trunc_cpu',
+  remainder: 'remainder_cpu',
+  fmod: 'fmod_cpu',
+  pow: 'pow',
+  bitwiseLeftShift: 'lshift_cpu',
+  bitwiseRightShift: 'rshift_cpu',
+};
+
+/** The dtype an operand contributes on its own (a Python scalar's type for scalars). */
+function operandDtype(x: TensorOrScalar): DType {
+  return x instanceof Tensor ? x.dtype : scalarDtype(x);
+}
+
+// NOTE [pow with a scalar exponent]: for floating tensors PyTorch computes x ** 0.5, x ** -0.5, x ** -1 and x ** 2
+// with sqrt, rsqrt, reciprocal and a multiplication, not with pow. The results differ from C's pow at the edges
+// ((-inf) ** 0.5 is NaN, (-0) ** -0.5 is -inf), so we pick the same kernels.
+const POW_SCALAR_KERNELS: ReadonlyMap<number, ElementwiseOpName> = new Map([
+  [0.5, 'sqrt'],
+  [-0.5, 'rsqrt'],
+  [-1, 'reciprocal'],
+  [2, 'square'],
+]);
 
 function binary(
   name: BinaryOpName,
@@ -253,41 +461,72 @@ function binary(
     throw new TypeError(`${name}(): at least one of the arguments must be a Tensor`);
   }
   const def: BinaryDef = BINARY[name];
-  const promoted = resultTypeOf(a, b);
-  const resultDtype = resultDtypeFor(def.kind, promoted, name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
-  const computeDtype = def.kind === 'float' ? resultDtype : promoted;
-  const device = a instanceof Tensor ? a.device : (b as Tensor).device;
-  const ta = asTensor(a, computeDtype, device);
-  const tb = asTensor(b, computeDtype, device);
+  const snake = snakeName(name);
   let kernel = options.kernel ?? def.kernel;
-  const params: Scalar[] = [];
-  if (name === 'sub' && (ta.dtype === 'bool' || tb.dtype === 'bool')) {
+  if (kernel === 'bitwiseLeftShift' || kernel === 'bitwiseRightShift') {
+    // PyTorch names its shift kernels lshift/rshift in dtype errors
+    if (isFloatingPoint(resultTypeOf(a, b))) throw notImplemented(NO_BOOL[kernel]!, resultTypeOf(a, b));
+  }
+  const promoted = resultTypeOf(a, b);
+  const resultDtype = resultDtypeFor(def.kind, promoted, snake);
+  const computeDtype = def.kind === 'float' ? resultDtype : promoted;
+  const floatOnly = FLOAT_ONLY[name];
+  if (floatOnly !== undefined && !isFloatingPoint(computeDtype))
+    throw notImplemented(floatOnly, computeDtype);
+  if (computeDtype === 'bool' && NO_BOOL[kernel] !== undefined)
+    throw notImplemented(NO_BOOL[kernel]!, 'bool');
+  if (name === 'sub' && (operandDtype(a) === 'bool' || operandDtype(b) === 'bool')) {
     throw new RuntimeError(
-      ta.dtype === 'bool' && tb.dtype === 'bool'
+      operandDtype(a) === 'bool' && operandDtype(b) === 'bool'
         ? 'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.'
         : 'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.',
     );
   }
-  if (options.alpha !== undefined && options.alpha !== 1) {
-    if (!isFloatingPoint(computeDtype) && typeof options.alpha === 'number' && !Number.isInteger(options.alpha)) {
-      throw new RuntimeError("For integral input tensors, argument alpha must not be a floating point number.");
+  const device = a instanceof Tensor ? a.device : (b as Tensor).device;
+  const ta = asTensor(a, computeDtype, device);
+  const tb = asTensor(b, computeDtype, device);
+  const params: Scalar[] = [];
+  const alpha = options.alpha;
+  if (alpha !== undefined) {
+    if (typeof alpha === 'boolean' && computeDtype !== 'bool') {
+      throw new RuntimeError('Boolean alpha only supported for Boolean results.');
     }
-    kernel = name === 'add' ? 'addScaled' : 'subScaled';
-    params.push(options.alpha);
-  }
-  if (!isFloatingPoint(computeDtype) && (kernel === 'divFloor' || kernel === 'divTrunc' || kernel === 'remainder' || kernel === 'fmod')) {
-    if (computeDtype !== 'bool' && containsZero(tb)) throw new RuntimeError('ZeroDivisionError');
-  }
-  if (name === 'pow' && !isFloatingPoint(computeDtype) && computeDtype !== 'bool') {
-    const exponent = contiguousCopy(tb);
-    const values = hostData(exponent);
-    for (let i = 0; i < values.length; i++) {
-      if (values[i]! < 0) throw new RuntimeError('Integers to negative integer powers are not allowed.');
+    if (!isFloatingPoint(computeDtype) && typeof alpha === 'number' && !Number.isInteger(alpha)) {
+      throw new RuntimeError(
+        'For integral input tensors, argument alpha must not be a floating point number.',
+      );
+    }
+    if (alpha !== 1 && alpha !== true) {
+      kernel = name === 'add' ? 'addScaled' : 'subScaled';
+      params.push(alpha);
     }
   }
-  if (kernel === 'bitwiseLeftShift' || kernel === 'bitwiseRightShift') params.push(itemsize(computeDtype) * 8);
+  if (
+    !isFloatingPoint(computeDtype) &&
+    (kernel === 'divFloor' || kernel === 'divTrunc' || kernel === 'remainder' || kernel === 'fmod') &&
+    containsZero(tb)
+  ) {
+    throw new RuntimeError('ZeroDivisionError');
+  }
+  if (name === 'pow' && !(b instanceof Tensor)) {
+    // Only a Python-number exponent is checked; integer tensor exponents follow C (1 ** -1 = 1, 2 ** -1 = 0).
+    const negative = typeof b === 'bigint' ? b < 0n : typeof b === 'number' && b < 0;
+    if (!isFloatingPoint(computeDtype) && negative) {
+      throw new RuntimeError('Integers to negative integer powers are not allowed.');
+    }
+    if (inplace && !canCast(resultDtype, (a as Tensor).dtype)) {
+      throw new RuntimeError(
+        `Found dtype ${scalarTypeName((a as Tensor).dtype)} but expected ${scalarTypeName(resultDtype)}`,
+      );
+    }
+    const special =
+      typeof b === 'number' && isFloatingPoint(computeDtype) ? POW_SCALAR_KERNELS.get(b) : undefined;
+    if (special !== undefined) kernel = special;
+  }
+  if (kernel === 'bitwiseLeftShift' || kernel === 'bitwiseRightShift')
+    params.push(itemsize(computeDtype) * 8);
   return run(name, kernel, [ta, tb], computeDtype, resultDtype, inplace ? (a as Tensor) : null, params, {
-    alpha: options.alpha,
+    alpha,
     ...options.attrs,
   });
 }
@@ -318,7 +557,9 @@ export function div(a: TensorOrScalar, b: TensorOrScalar, options?: { roundingMo
   const mode = options?.roundingMode ?? null;
   if (mode === null) return binary('div', a, b, false);
   if (mode !== 'trunc' && mode !== 'floor') {
-    throw new RuntimeError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${mode}'`);
+    throw new RuntimeError(
+      `div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${mode}'`,
+    );
   }
   return binary('floorDivide', a, b, false, {
     kernel: mode === 'trunc' ? 'divTrunc' : 'divFloor',
@@ -355,43 +596,117 @@ function ternaryRun(
   params: Scalar[],
   attrs: Record<string, unknown>,
 ): Tensor {
-  // Inputs of other dtypes are converted first so the kernel computes in one dtype (the condition stays bool).
-  const converted = operands.map((t, i) =>
-    (kernel === 'where' && i === 0) || t.dtype === computeDtype ? t : contiguousCopy(t, computeDtype),
-  );
-  return run(name, kernel, converted, computeDtype, resultDtype, inplace, params, attrs);
+  // `run` rounds inputs of other dtypes to the compute dtype inside the op (the condition of `where` is exact in
+  // every dtype), so autograd sees the original operands.
+  return run(name, kernel, operands, computeDtype, resultDtype, inplace, params, attrs);
+}
+
+/** C++ names of the floating dtypes, as `lerp`'s dtype checks print them. */
+const LERP_TYPE_NAMES: Partial<Record<DType, string>> = {
+  float32: 'float',
+  float64: 'double',
+  float16: 'c10::Half',
+  bfloat16: 'c10::BFloat16',
+};
+
+function lerpTypeName(dtype: DType): string {
+  return LERP_TYPE_NAMES[dtype] ?? scalarTypeName(dtype);
 }
 
 /** `torch.lerp(start, end, weight)`: start + weight * (end - start), PyTorch's two-sided formula. */
 export function lerp(start: Tensor, end: Tensor, weight: TensorOrScalar, inplace = false): Tensor {
   if (start.dtype !== end.dtype) {
     throw new RuntimeError(
-      `expected dtype ${scalarTypeName(start.dtype)} for \`end\` but got dtype ${scalarTypeName(end.dtype)}`,
+      `expected dtype ${lerpTypeName(start.dtype)} for \`end\` but got dtype ${lerpTypeName(end.dtype)}`,
     );
   }
-  if (!isFloatingPoint(start.dtype)) throw new RuntimeError(`"lerp_kernel_scalar" not implemented for '${scalarTypeName(start.dtype)}'`);
+  if (weight instanceof Tensor && weight.dtype !== start.dtype) {
+    throw new RuntimeError(
+      `expected dtype ${lerpTypeName(start.dtype)} for \`weight\` but got dtype ${lerpTypeName(weight.dtype)}`,
+    );
+  }
+  if (!isFloatingPoint(start.dtype)) {
+    throw notImplemented(weight instanceof Tensor ? 'lerp_kernel_tensor' : 'lerp_kernel_scalar', start.dtype);
+  }
   const w = asTensor(weight, start.dtype, start.device);
-  return ternaryRun('lerp', 'lerp', [start, end, w], start.dtype, start.dtype, inplace ? start : null, [], {});
+  return ternaryRun(
+    'lerp',
+    'lerp',
+    [start, end, w],
+    start.dtype,
+    start.dtype,
+    inplace ? start : null,
+    [],
+    {},
+  );
+}
+
+/** The `value` of addcmul/addcdiv in the compute dtype: integers truncate it, as PyTorch's `value.to<int>()`. */
+function pointwiseValue(value: Scalar, dtype: DType): Scalar {
+  return isFloatingPoint(dtype) ? Number(value) : checkedScalar(value, dtype);
 }
 
 /** `torch.addcmul(input, t1, t2, { value })`: input + value * t1 * t2. */
-export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, options?: { value?: Scalar }, inplace = false): Tensor {
+export function addcmul(
+  input: Tensor,
+  tensor1: Tensor,
+  tensor2: Tensor,
+  options?: { value?: Scalar },
+  inplace = false,
+): Tensor {
   const dtype = resultTypeOf(input, tensor1, tensor2);
   const value = options?.value ?? 1;
-  return ternaryRun('addcmul', 'addcmul', [input, tensor1, tensor2], dtype, dtype, inplace ? input : null, [value], { value });
+  const param = pointwiseValue(value, dtype);
+  return ternaryRun(
+    'addcmul',
+    'addcmul',
+    [input, tensor1, tensor2],
+    dtype,
+    dtype,
+    inplace ? input : null,
+    [param],
+    { value },
+  );
 }
 
 /** `torch.addcdiv(input, t1, t2, { value })`: input + value * t1 / t2 (floating point only). */
-export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, options?: { value?: Scalar }, inplace = false): Tensor {
+export function addcdiv(
+  input: Tensor,
+  tensor1: Tensor,
+  tensor2: Tensor,
+  options?: { value?: Scalar },
+  inplace = false,
+): Tensor {
   if (!isFloatingPoint(tensor1.dtype) && !isFloatingPoint(tensor2.dtype)) {
+    // (sic: PyTorch's message has the double space)
     throw new RuntimeError(
-      'Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.',
+      'Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.',
     );
   }
   const dtype = resultTypeOf(input, tensor1, tensor2);
   const value = options?.value ?? 1;
-  return ternaryRun('addcdiv', 'addcdiv', [input, tensor1, tensor2], dtype, dtype, inplace ? input : null, [value], { value });
+  const param = pointwiseValue(value, dtype);
+  return ternaryRun(
+    'addcdiv',
+    'addcdiv',
+    [input, tensor1, tensor2],
+    dtype,
+    dtype,
+    inplace ? input : null,
+    [param],
+    { value },
+  );
 }
+
+/** C++ names in PyTorch's in-place cast error of `clamp_` with scalar bounds. */
+const CLAMP_CAST_NAMES: Partial<Record<DType, string>> = {
+  bool: 'bool',
+  uint8: 'unsigned char',
+  int8: 'signed char',
+  int16: 'short int',
+  int32: 'int',
+  int64: 'long int',
+};
 
 /** `torch.clamp(x, min?, max?)` (alias `clip`): scalar or tensor bounds; either may be omitted. */
 export function clamp(
@@ -400,36 +715,89 @@ export function clamp(
   max?: TensorOrScalar | null,
   inplace = false,
 ): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError("clamp(): argument 'input' must be a Tensor");
   if (min !== null && typeof min === 'object' && !(min instanceof Tensor)) {
     max = min.max;
     min = min.min;
   }
   const lo = min ?? null;
   const hi = max ?? null;
-  if (lo === null && hi === null) throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
+  if (lo === null && hi === null)
+    throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   const bounds = [lo, hi].filter((v): v is TensorOrScalar => v !== null);
   const dtype = resultTypeOf(x, ...bounds);
-  if (x.dtype === 'bool') throw new RuntimeError(`"clamp_cpu" not implemented for 'Bool'`);
   const target = inplace ? x : null;
-  if (!(lo instanceof Tensor) && !(hi instanceof Tensor)) {
-    const big = dtype === 'int64';
-    const params: Scalar[] = [
-      lo === null ? (big ? -(2n ** 63n) : -Infinity) : (lo as Scalar),
-      hi === null ? (big ? 2n ** 63n - 1n : Infinity) : (hi as Scalar),
-    ];
-    if (typeof params[0] === 'number' && Number.isNaN(params[0])) params[1] = Number.NaN;
-    if (typeof params[0] === 'number' && typeof params[1] === 'number' && Number.isNaN(params[1])) {
-      return ternaryRun('clamp', 'clampMinTensor', [x, asTensor(Number.NaN, dtype, x.device)], dtype, dtype, target, [], {});
+  const scalarBounds = !(lo instanceof Tensor) && !(hi instanceof Tensor);
+  if (dtype === 'bool') {
+    // PyTorch 1.13 implements the tensor-bound forms with min/max one side at a time
+    if (scalarBounds) {
+      throw notImplemented(
+        lo !== null && hi !== null
+          ? 'clamp_scalar_cpu'
+          : lo !== null
+            ? 'clamp_min_cpu'
+            : 'clamp_max_scalar_cpu',
+        'bool',
+      );
     }
-    const operand = x.dtype === dtype ? x : contiguousCopy(x, dtype);
-    return run('clamp', 'clamp', [operand], dtype, dtype, target, params, { min: lo, max: hi });
+    if (lo !== null && hi !== null) throw notImplemented('clamp_cpu', 'bool');
+  }
+  if (scalarBounds) {
+    if (inplace && !canCast(dtype, x.dtype)) {
+      throw new RuntimeError(
+        `result type ${scalarTypeName(dtype)} can't be cast to the desired output type ${CLAMP_CAST_NAMES[x.dtype] ?? scalarTypeName(x.dtype)}`,
+      );
+    }
+    const big = dtype === 'int64';
+    const low = lo === null ? (big ? -(2n ** 63n) : -Infinity) : checkedScalar(lo as Scalar, dtype);
+    const high = hi === null ? (big ? 2n ** 63n - 1n : Infinity) : checkedScalar(hi as Scalar, dtype);
+    if (typeof low === 'number' && typeof high === 'number' && (Number.isNaN(low) || Number.isNaN(high))) {
+      return ternaryRun(
+        'clamp',
+        'clampMinTensor',
+        [x, asTensor(Number.NaN, dtype, x.device)],
+        dtype,
+        dtype,
+        target,
+        [],
+        {},
+      );
+    }
+    return run('clamp', 'clamp', [x], dtype, dtype, target, [low, high], { min: lo, max: hi });
   }
   if (lo !== null && hi !== null) {
-    return ternaryRun('clamp', 'clampTensor', [x, asTensor(lo, dtype, x.device), asTensor(hi, dtype, x.device)], dtype, dtype, target, [], {});
+    return ternaryRun(
+      'clamp',
+      'clampTensor',
+      [x, asTensor(lo, dtype, x.device), asTensor(hi, dtype, x.device)],
+      dtype,
+      dtype,
+      target,
+      [],
+      {},
+    );
   }
   return lo !== null
-    ? ternaryRun('clampMin', 'clampMinTensor', [x, asTensor(lo, dtype, x.device)], dtype, dtype, target, [], {})
-    : ternaryRun('clampMax', 'clampMaxTensor', [x, asTensor(hi!, dtype, x.device)], dtype, dtype, target, [], {});
+    ? ternaryRun(
+        'clampMin',
+        'clampMinTensor',
+        [x, asTensor(lo, dtype, x.device)],
+        dtype,
+        dtype,
+        target,
+        [],
+        {},
+      )
+    : ternaryRun(
+        'clampMax',
+        'clampMaxTensor',
+        [x, asTensor(hi!, dtype, x.device)],
+        dtype,
+        dtype,
+        target,
+        [],
+        {},
+      );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -438,8 +806,14 @@ export function clamp(
 type UnaryFn = (x: Tensor) => Tensor;
 type BinaryFn = (a: TensorOrScalar, b: TensorOrScalar) => Tensor;
 
-const unaryFn = (name: UnaryOpName): UnaryFn => (x) => unary(name, x, false);
-const binaryFn = (name: BinaryOpName): BinaryFn => (a, b) => binary(name, a, b, false);
+const unaryFn =
+  (name: UnaryOpName): UnaryFn =>
+  (x) =>
+    unary(name, x, false);
+const binaryFn =
+  (name: BinaryOpName): BinaryFn =>
+  (a, b) =>
+    binary(name, a, b, false);
 
 export const neg = unaryFn('neg');
 export const negative = neg;
@@ -661,13 +1035,25 @@ declare module '../tensor.js' {
     div_(other: TensorOrScalar, options?: { roundingMode?: RoundingMode }): this;
     divide(other: TensorOrScalar, options?: { roundingMode?: RoundingMode }): Tensor;
     round(options?: { decimals?: number }): Tensor;
-    round_(): this;
+    round_(options?: { decimals?: number }): this;
     nanToNum(options?: { nan?: number; posinf?: number; neginf?: number }): Tensor;
     nanToNum_(options?: { nan?: number; posinf?: number; neginf?: number }): this;
-    clamp(min?: TensorOrScalar | null | { min?: TensorOrScalar | null; max?: TensorOrScalar | null }, max?: TensorOrScalar | null): Tensor;
-    clamp_(min?: TensorOrScalar | null | { min?: TensorOrScalar | null; max?: TensorOrScalar | null }, max?: TensorOrScalar | null): this;
-    clip(min?: TensorOrScalar | null | { min?: TensorOrScalar | null; max?: TensorOrScalar | null }, max?: TensorOrScalar | null): Tensor;
-    clip_(min?: TensorOrScalar | null | { min?: TensorOrScalar | null; max?: TensorOrScalar | null }, max?: TensorOrScalar | null): this;
+    clamp(
+      min?: TensorOrScalar | null | { min?: TensorOrScalar | null; max?: TensorOrScalar | null },
+      max?: TensorOrScalar | null,
+    ): Tensor;
+    clamp_(
+      min?: TensorOrScalar | null | { min?: TensorOrScalar | null; max?: TensorOrScalar | null },
+      max?: TensorOrScalar | null,
+    ): this;
+    clip(
+      min?: TensorOrScalar | null | { min?: TensorOrScalar | null; max?: TensorOrScalar | null },
+      max?: TensorOrScalar | null,
+    ): Tensor;
+    clip_(
+      min?: TensorOrScalar | null | { min?: TensorOrScalar | null; max?: TensorOrScalar | null },
+      max?: TensorOrScalar | null,
+    ): this;
     clampMin(min: TensorOrScalar): Tensor;
     clampMax(max: TensorOrScalar): Tensor;
     where(condition: Tensor, other: TensorOrScalar): Tensor;
@@ -838,14 +1224,16 @@ methods.div = function (other, options) {
 methods.div_ = function (other, options) {
   const mode = options?.roundingMode ?? null;
   if (mode === null) return binary('div', this, other, true) as never;
-  return binary('floorDivide', this, other, true, { kernel: mode === 'trunc' ? 'divTrunc' : 'divFloor' }) as never;
+  return binary('floorDivide', this, other, true, {
+    kernel: mode === 'trunc' ? 'divTrunc' : 'divFloor',
+  }) as never;
 };
 methods.divide = methods.div;
 methods.round = function (options) {
   return round(this, options);
 };
-methods.round_ = function () {
-  return unaryAs('round', this, true) as never;
+methods.round_ = function (options) {
+  return round(this, options, true) as never;
 };
 methods.nanToNum = function (options) {
   return nanToNum(this, options);

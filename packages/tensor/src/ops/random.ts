@@ -5,15 +5,13 @@
  */
 import { type DType, getDefaultDtype, isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
-import { fromTypedArray, parseShapeAndOptions, type ShapeAndOptions } from './creation.js';
-import { copy_ } from './convert.js';
-import { type CreationOptions, contiguousCopy, emptyTensor, finishCreation, toDevice } from './helpers.js';
 import { defaultGenerator, type Generator } from '../random/generator.js';
 import {
   bernoulliFill,
   exponentialFill,
   type FloatSampleDtype,
   multinomial as multinomialSample,
+  normalDouble,
   normalFill,
   randintFill,
   randpermFill,
@@ -21,7 +19,10 @@ import {
   uniformFill,
 } from '../random/sampling.js';
 import { Tensor } from '../tensor.js';
-import { mul, add } from './elementwise.js';
+import { copy_ } from './convert.js';
+import { fromTypedArray, parseShapeAndOptions, type ShapeAndOptions } from './creation.js';
+import { add, mul } from './elementwise.js';
+import { type CreationOptions, contiguousCopy, emptyTensor, finishCreation, toDevice } from './helpers.js';
 
 /** Creation options of random ops. */
 export interface RandomOptions extends CreationOptions {
@@ -33,25 +34,41 @@ function generatorOf(options?: { generator?: Generator }): Generator {
 }
 
 function requireFloat(op: string, dtype: DType): FloatSampleDtype {
-  if (!isFloatingPoint(dtype)) throw new RuntimeError(`"${op}" not implemented for '${scalarTypeName(dtype)}'`);
+  if (!isFloatingPoint(dtype))
+    throw new RuntimeError(`"${op}" not implemented for '${scalarTypeName(dtype)}'`);
   return dtype as FloatSampleDtype;
+}
+
+/**
+ * `t` with its dims reordered from the largest stride to the smallest, the order in which PyTorch's TensorIterator
+ * walks (and so draws samples for) a strided tensor: a transposed tensor is filled in memory order.
+ */
+function inMemoryOrder(t: Tensor): Tensor {
+  if (t.isContiguous()) return t;
+  const dims = [...t._shape.keys()];
+  // stable: equal strides keep their logical order
+  dims.sort((a, b) => t._strides[b]! - t._strides[a]!);
+  return dims.every((d, i) => d === i) ? t : t.permute(dims);
 }
 
 /**
  * Fills `t` by sampling into a contiguous float scratch (float32 for halves, whose samplers round already) and
  * copying; contiguous float32/float64 CPU tensors are sampled in place.
  */
-function sampleFloat(t: Tensor, sample: (out: Float32Array | Float64Array, dtype: FloatSampleDtype) => void): Tensor {
+function sampleFloat(
+  t: Tensor,
+  sample: (out: Float32Array | Float64Array, dtype: FloatSampleDtype) => void,
+): Tensor {
   const dtype = t.dtype as FloatSampleDtype;
-  const direct =
-    t.device === 'cpu' && (dtype === 'float32' || dtype === 'float64') && t.isContiguous();
+  const direct = t.device === 'cpu' && (dtype === 'float32' || dtype === 'float64') && t.isContiguous();
   if (direct) {
     const data = t._storage.data as Float32Array | Float64Array;
     sample(data.subarray(t._offset, t._offset + t.numel()), dtype);
   } else {
     const scratch = dtype === 'float64' ? new Float64Array(t.numel()) : new Float32Array(t.numel());
     sample(scratch, dtype);
-    copy_(t, fromTypedArray(scratch, t._shape));
+    const target = inMemoryOrder(t);
+    copy_(target, fromTypedArray(scratch, target._shape));
     return t;
   }
   t._bumpVersion();
@@ -59,16 +76,25 @@ function sampleFloat(t: Tensor, sample: (out: Float32Array | Float64Array, dtype
 }
 
 function sampleInteger(t: Tensor, sample: (out: SampleArray) => void): Tensor {
-  const direct = t.device === 'cpu' && t.isContiguous() && t.dtype !== 'float16' && t.dtype !== 'bfloat16' && t.dtype !== 'bool';
+  const direct =
+    t.device === 'cpu' &&
+    t.isContiguous() &&
+    t.dtype !== 'float16' &&
+    t.dtype !== 'bfloat16' &&
+    t.dtype !== 'bool';
   if (direct) {
     const data = t._storage.data as SampleArray;
     sample(data.subarray(t._offset, t._offset + t.numel()) as SampleArray);
     t._bumpVersion();
     return t;
   }
-  const scratch = emptyTensor(t._shape, t.dtype === 'float16' || t.dtype === 'bfloat16' ? 'float32' : t.dtype === 'bool' ? 'uint8' : t.dtype);
+  const target = inMemoryOrder(t);
+  const scratch = emptyTensor(
+    target._shape,
+    t.dtype === 'float16' || t.dtype === 'bfloat16' ? 'float32' : t.dtype === 'bool' ? 'uint8' : t.dtype,
+  );
   sample(scratch._storage.data as SampleArray);
-  copy_(t, scratch);
+  copy_(target, scratch);
   return t;
 }
 
@@ -98,7 +124,12 @@ export function randn(...args: (number | readonly number[] | RandomOptions | und
 }
 
 /** `torch.randint(low?, high, size, { dtype = int64, generator })`. */
-export function randint(low: number, high: number | readonly number[], size?: readonly number[] | RandomOptions, options?: RandomOptions): Tensor {
+export function randint(
+  low: number,
+  high: number | readonly number[],
+  size?: readonly number[] | RandomOptions,
+  options?: RandomOptions,
+): Tensor {
   let lo = 0;
   let hi: number;
   let shape: readonly number[];
@@ -142,7 +173,8 @@ export function normal(
 ): Tensor {
   if (!Array.isArray(size)) options = size as RandomOptions | undefined;
   if (typeof mean === 'number' && typeof std === 'number') {
-    if (!Array.isArray(size)) throw new TypeError('normal(mean, std, size): size is required when mean and std are numbers');
+    if (!Array.isArray(size))
+      throw new TypeError('normal(mean, std, size): size is required when mean and std are numbers');
     const dtype = requireFloat('normal_kernel_cpu', options?.dtype ?? getDefaultDtype());
     const t = emptyTensor(size, dtype);
     if (std < 0) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
@@ -155,7 +187,8 @@ export function normal(
   }
   const shapeSource = mean instanceof Tensor ? mean : (std as Tensor);
   const dtype = shapeSource.dtype;
-  const shape = mean instanceof Tensor && std instanceof Tensor ? broadcastOutput(mean, std) : shapeSource._shape;
+  const shape =
+    mean instanceof Tensor && std instanceof Tensor ? broadcastOutput(mean, std) : shapeSource._shape;
   const z = emptyTensor(shape, requireFloat('normal_kernel_cpu', dtype));
   sampleFloat(z, (out, d) => normalFill(generatorOf(options), out, 0, 1, { dtype: d }));
   return add(mul(z, std), mean);
@@ -170,7 +203,9 @@ export function bernoulli(input: Tensor, options?: { p?: number; generator?: Gen
   const out = emptyTensor(input._shape, input.dtype);
   if (options?.p !== undefined) return bernoulli_(out, options.p, options);
   const probs = contiguousCopy(input, input.dtype === 'float32' ? 'float32' : 'float64');
-  sampleInteger(out, (arr) => bernoulliFill(generatorOf(options), arr, probs._storage.data as Float32Array | Float64Array));
+  sampleInteger(out, (arr) =>
+    bernoulliFill(generatorOf(options), arr, probs._storage.data as Float32Array | Float64Array),
+  );
   return out;
 }
 
@@ -178,7 +213,9 @@ export function bernoulli(input: Tensor, options?: { p?: number; generator?: Gen
 export function bernoulli_(x: Tensor, p: number | Tensor, options?: { generator?: Generator }): Tensor {
   if (p instanceof Tensor) {
     const probs = contiguousCopy(p.expand(x._shape), p.dtype === 'float32' ? 'float32' : 'float64');
-    return sampleInteger(x, (arr) => bernoulliFill(generatorOf(options), arr, probs._storage.data as Float32Array | Float64Array));
+    return sampleInteger(x, (arr) =>
+      bernoulliFill(generatorOf(options), arr, probs._storage.data as Float32Array | Float64Array),
+    );
   }
   return sampleInteger(x, (arr) => bernoulliFill(generatorOf(options), arr, p));
 }
@@ -196,7 +233,9 @@ export function multinomial(
   }
   if (input.dim() < 1 || input.dim() > 2) throw new RuntimeError('prob_dist must be 1 or 2 dim');
   if (!isFloatingPoint(input.dtype)) {
-    throw new RuntimeError(`multinomial only supports floating-point dtypes for input, got: ${scalarTypeName(input.dtype)}`);
+    throw new RuntimeError(
+      `multinomial only supports floating-point dtypes for input, got: ${scalarTypeName(input.dtype)}`,
+    );
   }
   const rows = input.dim() === 1 ? 1 : input._shape[0]!;
   const categories = input._shape[input.dim() - 1]!;
@@ -206,7 +245,8 @@ export function multinomial(
     let total = 0;
     for (let c = 0; c < categories; c++) {
       const v = data[r * categories + c]!;
-      if (!(v >= 0) || !Number.isFinite(v)) throw new RuntimeError('probability tensor contains either `inf`, `nan` or element < 0');
+      if (!(v >= 0) || !Number.isFinite(v))
+        throw new RuntimeError('probability tensor contains either `inf`, `nan` or element < 0');
       total += v;
     }
     if (total === 0) throw new RuntimeError('invalid multinomial distribution (sum of probabilities <= 0)');
@@ -253,23 +293,41 @@ declare module '../tensor.js' {
 const proto = Tensor.prototype;
 proto.uniform_ = function (from = 0, to = 1, options) {
   requireFloat('check_uniform_bounds', this.dtype);
-  if (!(from <= to)) throw new RuntimeError(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
-  return sampleFloat(this, (out, d) => uniformFill(generatorOf(options), out, from, to, { dtype: d })) as never;
+  if (!(from <= to))
+    throw new RuntimeError(
+      `uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`,
+    );
+  return sampleFloat(this, (out, d) =>
+    uniformFill(generatorOf(options), out, from, to, { dtype: d }),
+  ) as never;
 };
 proto.normal_ = function (mean = 0, std = 1, options) {
   requireFloat('normal_kernel_cpu', this.dtype);
   if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
-  return sampleFloat(this, (out, d) => normalFill(generatorOf(options), out, mean, std, { dtype: d })) as never;
+  const generator = generatorOf(options);
+  if (!this.isContiguous()) {
+    // PyTorch's batched Box-Muller fill is for contiguous tensors only; others draw one
+    // normal_distribution<double> per element, in memory order
+    return sampleFloat(this, (out) => {
+      for (let i = 0; i < out.length; i++) out[i] = normalDouble(generator, mean, std);
+    }) as never;
+  }
+  return sampleFloat(this, (out, d) => normalFill(generator, out, mean, std, { dtype: d })) as never;
 };
 proto.exponential_ = function (lambd = 1, options) {
   requireFloat('exponential_cpu', this.dtype);
   if (!(lambd > 0)) throw new RuntimeError(`exponential_ expects lambda > 0.0, but found lambda=${lambd}`);
-  return sampleFloat(this, (out, d) => exponentialFill(generatorOf(options), out, lambd, { dtype: d })) as never;
+  return sampleFloat(this, (out, d) =>
+    exponentialFill(generatorOf(options), out, lambd, { dtype: d }),
+  ) as never;
 };
 proto.random_ = function (from, to, options) {
   const [lo, hi] = to === undefined ? [0, from] : [from, to];
-  if (lo >= hi) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${lo} >= to=${hi}`);
-  return sampleInteger(this, (out) => randintFill(generatorOf(options), out, lo, hi, { dtype: this.dtype as never })) as never;
+  if (lo >= hi)
+    throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${lo} >= to=${hi}`);
+  return sampleInteger(this, (out) =>
+    randintFill(generatorOf(options), out, lo, hi, { dtype: this.dtype as never }),
+  ) as never;
 };
 proto.bernoulli_ = function (p = 0.5, options) {
   return bernoulli_(this, p, options) as never;

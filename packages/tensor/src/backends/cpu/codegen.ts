@@ -18,6 +18,7 @@ const INT64_MIN = -(2n ** 63n);
 /** Converts a number to int64 the way a C cast does on x86 (truncation; NaN and overflow give INT64_MIN). */
 export function numberToInt64(v: number): bigint {
   if (Number.isFinite(v) && Math.abs(v) < 9.223372036854776e18) return BigInt(Math.trunc(v));
+  if (typeof v === 'boolean') return v ? 1n : 0n;
   return INT64_MIN;
 }
 
@@ -50,17 +51,28 @@ export function storeStmt(dtype: DType, array: string, index: string, value: str
   // NaN converts to true, as in C++; `t` is a scratch variable every generated kernel declares.
   if (dtype === 'bool') return `${array}[${index}] = ((t = (${value})) || t !== t) ? 1 : 0;`;
   if (domain === 'big') {
-    return dtype === 'int64' ? `${array}[${index}] = ${value};` : `${array}[${index}] = Number(${value});`;
+    if (dtype === 'int64') return `${array}[${index}] = ${value};`;
+    // Narrower integers wrap: keep the low 32 bits exactly (Number() of a large bigint would round them away),
+    // and the typed array wraps those further to 8 or 16 bits.
+    if (!FLOAT_DTYPES.has(dtype)) return `${array}[${index}] = Number(BigInt.asIntN(32, ${value}));`;
+    return `${array}[${index}] = ${storeNumber(dtype, `Number(${value})`)};`;
   }
+  return `${array}[${index}] = ${storeNumber(dtype, value)};`;
+}
+
+const FLOAT_DTYPES: ReadonlySet<DType> = new Set(['float16', 'bfloat16', 'float32', 'float64']);
+
+/** The raw storage value of a JS number for a non-bool dtype. */
+function storeNumber(dtype: DType, value: string): string {
   switch (dtype) {
     case 'float16':
-      return `${array}[${index}] = toHalf(${value});`;
+      return `toHalf(${value})`;
     case 'bfloat16':
-      return `${array}[${index}] = toBfloat(${value});`;
+      return `toBfloat(${value})`;
     case 'int64':
-      return `${array}[${index}] = toBig(${value});`;
+      return `toBig(${value})`;
     default:
-      return `${array}[${index}] = ${value};`;
+      return value;
   }
 }
 
@@ -92,10 +104,20 @@ export function elementwiseKernel(
   domain: Domain,
   extraHelpers?: Record<string, unknown>,
 ): ElementwiseKernel {
-  const key = `${expr}|${inputDtypes.join(',')}|${outDtype}|${domain}`;
+  // A plain copy from int64 into a narrower integer must not pass through a double (which would drop low bits of
+  // values beyond 2^53): copy those in the bigint domain, which wraps exactly.
+  const exactDomain: Domain =
+    domain === 'num' &&
+    expr === 'x0' &&
+    inputDtypes[0] === 'int64' &&
+    outDtype !== 'bool' &&
+    !FLOAT_DTYPES.has(outDtype)
+      ? 'big'
+      : domain;
+  const key = `${expr}|${inputDtypes.join(',')}|${outDtype}|${exactDomain}`;
   let kernel = cache.get(key);
   if (kernel === undefined) {
-    kernel = compile(expr, inputDtypes, outDtype, domain, extraHelpers ?? {});
+    kernel = compile(expr, inputDtypes, outDtype, exactDomain, extraHelpers ?? {});
     cache.set(key, kernel);
   }
   return kernel;
@@ -113,7 +135,9 @@ function compile(
   const lines: string[] = [];
   lines.push('const nd = shape.length;');
   lines.push('let t;');
-  ids.forEach((i) => lines.push(`const a${i} = inputs[${i}], s${i} = inputStrides[${i}], f${i} = inputOffsets[${i}];`));
+  for (const i of ids) {
+    lines.push(`const a${i} = inputs[${i}], s${i} = inputStrides[${i}], f${i} = inputOffsets[${i}];`);
+  }
   lines.push('const p0 = params[0], p1 = params[1], p2 = params[2], p3 = params[3];');
   const loads = (index: (i: number) => string) =>
     ids.map((i) => `const x${i} = ${loadExpr(inputDtypes[i]!, `a${i}`, index(i), domain)};`).join(' ');
@@ -128,7 +152,7 @@ function compile(
   lines.push('}');
   lines.push('const last = nd - 1;');
   lines.push('const len = shape[last], os = outStrides[last];');
-  ids.forEach((i) => lines.push(`const is${i} = s${i}[last];`));
+  for (const i of ids) lines.push(`const is${i} = s${i}[last];`);
   lines.push('let outer = 1; for (let d = 0; d < last; d++) outer *= shape[d];');
   lines.push('const counter = new Int32Array(nd);');
   lines.push(`let ob = outOffset${ids.map((i) => `, b${i} = f${i}`).join('')};`);
@@ -142,14 +166,15 @@ function compile(
   lines.push('  for (let d = last - 1; d >= 0; d--) {');
   lines.push(`    ob += outStrides[d];${ids.map((i) => ` b${i} += s${i}[d];`).join('')}`);
   lines.push('    if (++counter[d] < shape[d]) break;');
-  lines.push(`    ob -= outStrides[d] * shape[d];${ids.map((i) => ` b${i} -= s${i}[d] * shape[d];`).join('')}`);
+  lines.push(
+    `    ob -= outStrides[d] * shape[d];${ids.map((i) => ` b${i} -= s${i}[d] * shape[d];`).join('')}`,
+  );
   lines.push('    counter[d] = 0;');
   lines.push('  }');
   lines.push('}');
   const helpers = { ...HELPERS, ...extraHelpers };
   const names = Object.keys(helpers);
   const body = `return function kernel(shape, out, outStrides, outOffset, inputs, inputStrides, inputOffsets, params) {\n${lines.join('\n')}\n};`;
-  // biome-ignore lint/complexity/useArrowFunction: generated
   const factory = new Function(...names, body) as (...h: unknown[]) => ElementwiseKernel;
   return factory(...names.map((k) => helpers[k as keyof typeof helpers]));
 }
