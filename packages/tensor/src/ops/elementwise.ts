@@ -41,8 +41,15 @@ type ResultKind =
 
 /** PyTorch's snake_case op name, as its kernel errors spell it (`bitwiseNot` → `bitwise_not`). */
 function snakeName(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  let snake = SNAKE_NAMES.get(name);
+  if (snake === undefined) {
+    snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    SNAKE_NAMES.set(name, snake);
+  }
+  return snake;
 }
+
+const SNAKE_NAMES = new Map<string, string>();
 
 /** PyTorch's `"<kernel>" not implemented for '<Type>'` dtype-dispatch error. */
 function notImplemented(kernel: string, dtype: DType): RuntimeError {

@@ -91,7 +91,20 @@ export type ElementwiseKernel = (
   params: readonly (number | bigint)[],
 ) => void;
 
-const cache = new Map<string, ElementwiseKernel>();
+const cache = new Map<string, Map<number, ElementwiseKernel>>();
+
+const DTYPE_CODES: Record<DType, number> = {
+  bool: 0,
+  uint8: 1,
+  int8: 2,
+  int16: 3,
+  int32: 4,
+  int64: 5,
+  float16: 6,
+  bfloat16: 7,
+  float32: 8,
+  float64: 9,
+};
 
 /**
  * Compiles (or fetches) the kernel computing `expr` over inputs of `inputDtypes` into `outDtype`.
@@ -114,11 +127,18 @@ export function elementwiseKernel(
     !FLOAT_DTYPES.has(outDtype)
       ? 'big'
       : domain;
-  const key = `${expr}|${inputDtypes.join(',')}|${outDtype}|${exactDomain}`;
-  let kernel = cache.get(key);
+  // A numeric key (4 bits per dtype) under the expression string: this lookup runs on every op call.
+  let key = DTYPE_CODES[outDtype] * 2 + (exactDomain === 'big' ? 1 : 0);
+  for (let i = 0; i < inputDtypes.length; i++) key = key * 16 + DTYPE_CODES[inputDtypes[i]!] + 1;
+  let byDtypes = cache.get(expr);
+  if (byDtypes === undefined) {
+    byDtypes = new Map();
+    cache.set(expr, byDtypes);
+  }
+  let kernel = byDtypes.get(key);
   if (kernel === undefined) {
     kernel = compile(expr, inputDtypes, outDtype, exactDomain, extraHelpers ?? {});
-    cache.set(key, kernel);
+    byDtypes.set(key, kernel);
   }
   return kernel;
 }
