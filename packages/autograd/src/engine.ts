@@ -39,10 +39,8 @@ function rootGrads(roots: readonly Tensor[], grads: readonly (Tensor | null | un
         `Mismatch in shape: grad_output[${i}] has a shape of ${shapeString(a)} and output[${i}] has a shape of ${shapeString(b)}.`,
       );
     }
-    if (!isFloatingPoint(grad.dtype)) {
-      throw new RuntimeError(`For complex Tensors, both grad_output and output are required to have the same dtype.`.replace('For complex Tensors, both', 'Both'));
-    }
-    return grad;
+    // PyTorch accepts a real gradient of another dtype and casts it to the output's dtype (validate_outputs).
+    return grad.dtype === root.dtype ? grad : grad.to(root.dtype);
   });
 }
 

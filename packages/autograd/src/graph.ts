@@ -46,7 +46,15 @@ export function edgeOf(t: Tensor | null): Edge {
 function producerOf(t: Tensor): { name: string; outputNr: number } | null {
   const meta = t._autograd;
   if (meta === null || meta.gradFn === null) return null;
-  return { name: meta.gradFn.name, outputNr: meta.outputNr };
+  const outputNr = meta.outputNr;
+  const original = meta.gradFn.name;
+  // Like PyTorch's SavedVariable, name the tensor's grad_fn as it is when the error is raised.
+  return {
+    get name() {
+      return t._autograd?.gradFn?.name ?? original;
+    },
+    outputNr,
+  };
 }
 
 interface InputMeta {
@@ -61,7 +69,7 @@ const FREED_MESSAGE =
 export class FormulaNode extends Node {
   private savedInputs: (SavedTensor | null)[] | null;
   private savedOutputs: (SavedTensor | null)[] | null;
-  private readonly hadSaved: boolean;
+  private hadSaved: boolean;
 
   constructor(
     readonly formula: Formula,
@@ -84,6 +92,8 @@ export class FormulaNode extends Node {
   /** @internal Saved outputs are filled in after construction (the node must exist before the outputs point at it). */
   _setSavedOutputs(saved: (SavedTensor | null)[]): void {
     this.savedOutputs = saved;
+    // Output-only formulas (exp, tanh, sigmoid...) must also report a second backward through freed buffers.
+    if (saved.some((t) => t !== null)) this.hadSaved = true;
   }
 
   apply(grads: (Tensor | null)[]): (Tensor | null)[] {
@@ -206,7 +216,7 @@ export function recordOp(record: OpRecord, prep: InplacePrep | null): void {
     const formulaNode = new FormulaNode(formula, op, edges, attrs, inputMeta, savedInputs, [], outputs.length, positions);
     node = formulaNode;
     if (record.isInplace) {
-      rebaseInplace(record, formulaNode);
+      rebaseHistory(record.outputs[0]!, formulaNode);
     } else {
       outputs.forEach((t, i) => {
         if (!isFloatingPoint(t.dtype)) return;
@@ -236,8 +246,7 @@ export function recordOp(record: OpRecord, prep: InplacePrep | null): void {
  * CopySlices node: the base's gradient passes through unchanged except in the view's region, where the op's
  * backward applies.
  */
-function rebaseInplace(record: OpRecord, node: FormulaNode): void {
-  const target = record.outputs[0]!;
+export function rebaseHistory(target: Tensor, node: Node): void {
   const base = target._base;
   if (base === null) {
     const meta = target._meta();
@@ -265,7 +274,7 @@ interface ViewGeometry {
 /** Gradient of the base of a view that an in-place op wrote through. */
 class CopySlices extends Node {
   constructor(
-    readonly inner: FormulaNode,
+    readonly inner: Node,
     baseEdge: Edge,
     readonly geometry: ViewGeometry,
     readonly baseShape: number[],

@@ -34,3 +34,10 @@ export {
 } from './grad-mode.js';
 export { type Edge, Node, type RemovableHandle } from './node.js';
 export { sumToShape } from './sum-to-shape.js';
+export { Function, FunctionBackward, FunctionCtx } from './function.js';
+export * as functional from './functional.js';
+export { type CheckpointOptions, checkpoint, checkpointWithOptions } from './checkpoint.js';
+import './formulas/join.js';
+import './formulas/linalg.js';
+import './formulas/indexing.js';
+import './formulas/sort.js';

@@ -4,14 +4,12 @@
  * This file holds only the data model and the layout queries. Ops add themselves as methods from their own files
  * under `ops/` (module augmentation of this class), so each op lives in one place as a function and a method.
  */
-import {
-  BFLOAT_TO_FLOAT,
-  HALF_TO_FLOAT,
-} from './internal/half.js';
+
 import { type DType, isFloatingPoint, isSigned, itemsize, legacyTypeName } from './dtype.js';
 import { RuntimeError, ValueError } from './errors.js';
+import { BFLOAT_TO_FLOAT, HALF_TO_FLOAT } from './internal/half.js';
 import { contiguousStrides, isContiguousLayout, numelOf, wrapDim } from './layout.js';
-import { Storage } from './storage.js';
+import type { Storage } from './storage.js';
 
 /**
  * The autograd slot of a tensor. `@proj/tensor` only stores these fields; `@proj/autograd` gives them meaning.
@@ -26,6 +24,7 @@ export interface AutogradMeta {
   requiresGrad: boolean;
   retainsGrad: boolean;
   /** Hooks registered with `registerHook`, run on the gradient before accumulation. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook may return nothing (keep the gradient), as in PyTorch
   hooks: ((grad: Tensor) => Tensor | undefined | void)[];
   /** Hooks run after the gradient was accumulated into `.grad`. */
   postAccumulateGradHooks: ((tensor: Tensor) => void)[];
@@ -59,6 +58,8 @@ export class Tensor {
   /** @internal */ _offset: number;
   /** The tensor this one is a view of (PyTorch's `._base`), or null. */
   _base: Tensor | null = null;
+  /** True for 0-d tensors that ops made from a JS number (PyTorch's `is_wrapped_number`); autograd names nodes by it. */
+  _wrappedNumber = false;
   /** @internal autograd slot, created lazily. */
   _autograd: AutogradMeta | null = null;
 
@@ -148,8 +149,12 @@ export class Tensor {
     return itemsize(this.dtype);
   }
 
-  /** An address-like number: equal for tensors that start at the same element of the same storage. */
+  /**
+   * An address-like number: equal for tensors that start at the same element of the same storage. 0 for tensors
+   * with no elements, as PyTorch's `data_ptr()`.
+   */
   dataPtr(): number {
+    if (this.numel() === 0) return 0;
     return this._storage.address + this._offset * itemsize(this.dtype);
   }
 
@@ -247,7 +252,8 @@ export class Tensor {
       if (value.dtype !== this.dtype) {
         throw new RuntimeError('assigned grad has data of a different type');
       }
-      if (value.device !== this.device) throw new RuntimeError('assigned grad has data located on a different device');
+      if (value.device !== this.device)
+        throw new RuntimeError('assigned grad has data located on a different device');
       if (value._shape.join(',') !== this._shape.join(',')) {
         throw new RuntimeError('assigned grad has data of a different size');
       }

@@ -121,7 +121,9 @@ export function resultTypeOf(...xs: TensorOrScalar[]): DType {
 export function asTensor(x: TensorOrScalar, dtype: DType, device: string): Tensor {
   if (x instanceof Tensor) return x;
   checkScalar(x);
-  return scalarTensor(x, dtype, device);
+  const wrapped = scalarTensor(x, dtype, device);
+  wrapped._wrappedNumber = true;
+  return wrapped;
 }
 
 /** Rejects values that are not scalars (e.g. arrays passed where a number is expected). */
