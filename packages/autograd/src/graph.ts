@@ -293,7 +293,8 @@ class CopySlices extends Node {
     const selfGrad = innerGrads[0];
     if (selfGrad === null || selfGrad === undefined) region.zero_();
     else region.copy_(selfGrad);
-    return [base, ...innerGrads.slice(1)];
+    // A view taken after the writes, so its history (under createGraph) includes them.
+    return [storage.asStrided(this.baseShape, this.baseStrides, 0), ...innerGrads.slice(1)];
   }
 
   override release(): void {
@@ -329,8 +330,8 @@ class AsStridedViewNode extends Node {
   apply(grads: (Tensor | null)[]): (Tensor | null)[] {
     const grad = grads[0];
     if (grad === null || grad === undefined) return [null];
-    const { storage, base } = stridedBuffer(grad, this.baseShape, this.baseStrides);
+    const { storage } = stridedBuffer(grad, this.baseShape, this.baseStrides);
     storage.asStrided(this.geometry.shape, this.geometry.strides, this.geometry.offset).add_(grad);
-    return [base];
+    return [storage.asStrided(this.baseShape, this.baseStrides, 0)];
   }
 }

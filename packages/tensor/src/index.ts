@@ -54,3 +54,34 @@ export * from './ops/reduce.js';
 export * from './ops/views.js';
 export { tensorToString } from './ops/print.js';
 export { deserialize, load, loadAsync, type Saveable, save, saveAsync, serialize } from './ops/serialization.js';
+export * from './ops/compare.js';
+export * from './ops/join.js';
+export * from './ops/shape-ops.js';
+export {
+  argwhere,
+  get,
+  type IndexItem,
+  indexPut,
+  indexPut_,
+  type IndexPutOptions,
+  maskedFill,
+  maskedFill_,
+  maskedScatter,
+  maskedScatter_,
+  maskedSelect,
+  type NestedIndexArray,
+  nonzero,
+  type NonzeroOptions,
+  set,
+  type Slice,
+  slice,
+  take,
+  whereNonzero,
+} from './ops/indexing.js';
+export * from './ops/scatter.js';
+export * as linalg from './ops/linalg.js';
+export { det, inverse, legacySvd as svd, logdet, matrixPower, pinverse, slogdet } from './ops/linalg.js';
+export { einsum } from './ops/einsum.js';
+export * from './ops/sort.js';
+export type { RemovableHandle } from './ops/autograd-methods.js';
+import './ops/autograd-methods.js';

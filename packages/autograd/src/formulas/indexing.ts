@@ -10,7 +10,7 @@
 import type { IndexItem, Slice, Tensor } from '@proj/tensor';
 import * as torch from '@proj/tensor';
 import { NotImplementedError, RuntimeError } from '@proj/tensor';
-import { defineFormulas, type FormulaContext } from '../formula.js';
+import { defineFormulas, type Formula, type FormulaContext } from '../formula.js';
 
 type Attrs = Readonly<Record<string, unknown>>;
 
@@ -146,7 +146,7 @@ function scatterReduceBackward(
   return [gradSelf, gradSrc];
 }
 
-defineFormulas({
+const table: Record<string, Formula> = {
   slice: {
     name: 'SliceBackward0',
     backward(ctx, [g]) {
@@ -368,4 +368,27 @@ defineFormulas({
       return [gathered.reshape(shape), null];
     },
   },
-});
+};
+
+/**
+ * Ops whose input 1 is an index or mask tensor, which PyTorch's derivatives.yaml marks `non_differentiable`: such
+ * inputs are left out of the node's `nextFunctions` (GatherBackward0 has one edge, not two). `nonDifferentiable` is
+ * read by the engine where it supports it; elsewhere the input just gets a `[null, 0]` edge.
+ */
+const INDEX_INPUT_OPS = [
+  'gather',
+  'scatter',
+  'scatter_add',
+  'scatter_reduce',
+  'index_select',
+  'index_add',
+  'index_copy',
+  'index_fill',
+  'masked_fill',
+  'masked_scatter',
+  'masked_select',
+  'take',
+];
+for (const op of INDEX_INPUT_OPS) table[op] = { ...table[op]!, nonDifferentiable: [1] } as Formula;
+
+defineFormulas(table);

@@ -321,7 +321,7 @@ const joinCases: Record<string, (inputs: Record<string, Tensor>) => Tensor> = {
  * grad_fn names this package cannot reproduce from the recorded op alone: split(list) and split(int) are recorded
  * the same way by @proj/tensor (see the report in formulas/join.ts's `split` entry).
  */
-const knownNameDifferences: Record<string, string> = { splitWithSizes: 'SplitBackward0' };
+const knownNameDifferences: Record<string, string> = {};
 
 describe('goldens from PyTorch 1.13', () => {
   test.each(Object.keys(joinCases))('%s', (id) => {

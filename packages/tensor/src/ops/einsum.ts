@@ -12,7 +12,6 @@
  * 4. A single operand just sums its contraction dims (so integer traces come back as int64, like `sum`).
  */
 
-import { dispatch } from '../dispatch.js';
 import { scalarTypeName } from '../dtype.js';
 import { RuntimeError, ValueError } from '../errors.js';
 import { Tensor } from '../tensor.js';
@@ -67,7 +66,9 @@ export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[
     if (!(t instanceof Tensor)) throw new TypeError('einsum(): operands must be tensors');
   }
   const plan = planEinsum(equation, tensors);
-  return dispatch('einsum', tensors, { equation }, () => contract(plan, tensors));
+  // Not dispatched as one op: like PyTorch's CompositeImplicitAutograd einsum, it is differentiated through the
+  // views, sums, muls and bmms it is built from.
+  return contract(plan, tensors);
 }
 
 /** What the parse and size checks produce: how each operand maps onto the aligned dims. */

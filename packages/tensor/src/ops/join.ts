@@ -353,7 +353,7 @@ export function splitWithSizes(x: Tensor, splitSizes: readonly number[], dim?: D
     starts.push(start);
     start += s;
   }
-  return narrowViews('split', x, d, starts, splitSizes.slice());
+  return narrowViews('split', x, d, starts, splitSizes.slice(), { withSizes: true });
 }
 
 /**

@@ -3,24 +3,36 @@
  * `addmv`, `outer`. All reach the backend's batched `matmul` kernel.
  */
 import { getBackend } from '../backend.js';
-import { type DType, isFloatingPoint, promoteTypes, scalarTypeName } from '../dtype.js';
 import { dispatch } from '../dispatch.js';
+import { type DType, isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import { broadcastShapes } from '../layout.js';
 import { Tensor } from '../tensor.js';
+import { zerosLike } from './creation.js';
 import { add, mul } from './elementwise.js';
 import { checkSameDevice, emptyTensor, expandTo } from './helpers.js';
+import { expand } from './views.js';
+
+/** PyTorch's kernel name per op in its "not implemented for 'Bool'" message. */
+const KERNEL_NAMES: Record<string, string> = {
+  mm: 'addmm_impl_cpu_',
+  mv: 'addmv_impl_cpu',
+  bmm: 'bmm',
+  dot: 'dot',
+};
 
 function checkDtypes(op: string, a: Tensor, b: Tensor): DType {
   if (a.dtype !== b.dtype) {
+    if (op === 'dot') {
+      throw new RuntimeError(
+        `dot : expected both vectors to have same dtype, but found ${scalarTypeName(a.dtype)} and ${scalarTypeName(b.dtype)}`,
+      );
+    }
     throw new RuntimeError(
-      `expected m1 and m2 to have the same dtype, but got: ${scalarTypeName(a.dtype)} != ${scalarTypeName(b.dtype)}`.replace(
-        'm1 and m2',
-        op === 'dot' || op === 'mv' ? 'both vectors' : 'm1 and m2',
-      ),
+      `expected scalar type ${scalarTypeName(a.dtype)} but found ${scalarTypeName(b.dtype)}`,
     );
   }
-  if (a.dtype === 'bool') throw new RuntimeError(`"${op}" not implemented for 'Bool'`);
+  if (a.dtype === 'bool') throw new RuntimeError(`"${KERNEL_NAMES[op] ?? op}" not implemented for 'Bool'`);
   return a.dtype;
 }
 
@@ -44,7 +56,9 @@ export function mm(a: Tensor, b: Tensor): Tensor {
     );
   }
   const dtype = checkDtypes('mm', a, b);
-  return dispatch('mm', [a, b], {}, () => batched(a.unsqueeze(0), b.unsqueeze(0), dtype).squeeze(0).contiguous());
+  return dispatch('mm', [a, b], {}, () =>
+    batched(a.unsqueeze(0), b.unsqueeze(0), dtype).squeeze(0).contiguous(),
+  );
 }
 
 /** `torch.bmm(a, b)`: batches of matrices, same batch size. */
@@ -83,7 +97,7 @@ export function mv(m: Tensor, v: Tensor): Tensor {
     throw new RuntimeError(`vector + matrix @ vector expected, got 1, ${m.dim()}, ${v.dim()}`);
   }
   if (m._shape[1] !== v._shape[0]) {
-    throw new RuntimeError(`size mismatch, got input (${m._shape[0]}), mat (${m._shape[0]}x${m._shape[1]}), vec (${v._shape[0]})`);
+    throw new RuntimeError(`size mismatch, got ${m._shape[0]}, ${m._shape[0]}x${m._shape[1]},${v._shape[0]}`);
   }
   const dtype = checkDtypes('mv', m, v);
   return dispatch('mv', [m, v], {}, () => batched(m.unsqueeze(0), v.view(1, -1, 1), dtype).reshape(-1));
@@ -104,7 +118,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (da === 1 && db === 2) return mm(a.unsqueeze(0), b).squeeze(0);
   if (da === 2 && db === 2) return mm(a, b);
   checkSameDevice('matmul', [a, b]);
-  const dtype = checkDtypes('matmul', a, b);
+  const dtype = checkDtypes('bmm', a, b);
   const a2 = da === 1 ? a.unsqueeze(0) : a;
   const b2 = db === 1 ? b.unsqueeze(1) : b;
   const m = a2._shape[a2.dim() - 2]!;
@@ -130,7 +144,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 /** `torch.outer(a, b)` (alias `ger`). */
 export function outer(a: Tensor, b: Tensor): Tensor {
-  if (a.dim() !== 1 || b.dim() !== 1) throw new RuntimeError('outer: expected 1D tensors');
+  if (a.dim() !== 1) throw new RuntimeError(`outer: Expected 1-D argument self, but got ${a.dim()}-D`);
+  if (b.dim() !== 1) throw new RuntimeError(`outer: Expected 1-D argument vec2, but got ${b.dim()}-D`);
   return mul(a.unsqueeze(1), b.unsqueeze(0));
 }
 
@@ -139,31 +154,58 @@ interface AddProductOptions {
   alpha?: number;
 }
 
+/**
+ * `beta * input + alpha * product`, with `input` broadcast to the product's shape (PyTorch's expand error
+ * otherwise). Integer products take integer scalars (PyTorch truncates beta and alpha).
+ */
 function scaledSum(input: Tensor, product: Tensor, options?: AddProductOptions): Tensor {
-  const beta = options?.beta ?? 1;
-  const alpha = options?.alpha ?? 1;
+  const integral = !isFloatingPoint(product.dtype);
+  const beta = integral ? Math.trunc(options?.beta ?? 1) : (options?.beta ?? 1);
+  const alpha = integral ? Math.trunc(options?.alpha ?? 1) : (options?.alpha ?? 1);
+  const expanded = expand(input, product._shape);
   const scaledProduct = alpha === 1 ? product : mul(product, alpha);
-  // beta = 0 ignores input entirely (NaN in input does not propagate), as in PyTorch.
-  if (beta === 0) return add(mul(expandTo(input, product._shape), 0).nanToNum({ nan: 0, posinf: 0, neginf: 0 }), scaledProduct);
-  return add(beta === 1 ? input : mul(input, beta), scaledProduct);
+  // NOTE [beta = 0]: PyTorch ignores `input` entirely when beta is 0, so NaN and inf in it do not propagate.
+  if (beta === 0) return add(zerosLike(expanded), scaledProduct);
+  return add(beta === 1 ? expanded : mul(expanded, beta), scaledProduct);
+}
+
+function checkInputDtype(input: Tensor, mat: Tensor): void {
+  if (input.dtype !== mat.dtype) throw new RuntimeError('self and mat2 must have the same dtype');
 }
 
 /** `torch.addmm(input, m1, m2, { beta, alpha })`: beta*input + alpha*(m1 @ m2). */
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options?: AddProductOptions): Tensor {
+  if (mat1.dtype !== mat2.dtype && mat1.dim() === 2 && mat2.dim() === 2) {
+    throw new RuntimeError('mat1 and mat2 must have the same dtype');
+  }
   const product = mm(mat1, mat2);
+  checkInputDtype(input, mat2);
   return dispatch('addmm', [input, mat1, mat2], { ...options }, () => scaledSum(input, product, options));
 }
 
 /** `torch.addmv(input, mat, vec, { beta, alpha })`. */
 export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options?: AddProductOptions): Tensor {
+  if (input.dim() > 1 || mat.dim() !== 2 || vec.dim() !== 1) {
+    throw new RuntimeError(
+      `vector + matrix @ vector expected, got ${input.dim()}, ${mat.dim()}, ${vec.dim()}`,
+    );
+  }
+  const rows = input.dim() === 1 && input._shape[0] !== 1 ? input._shape[0]! : mat._shape[0]!;
+  if (rows !== mat._shape[0] || mat._shape[1] !== vec._shape[0]) {
+    throw new RuntimeError(`size mismatch, got ${rows}, ${mat._shape[0]}x${mat._shape[1]},${vec._shape[0]}`);
+  }
   const product = mv(mat, vec);
+  checkInputDtype(input, mat);
   return dispatch('addmv', [input, mat, vec], { ...options }, () => scaledSum(input, product, options));
 }
 
 /** `torch.baddbmm(input, b1, b2, { beta, alpha })`. */
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options?: AddProductOptions): Tensor {
   const product = bmm(batch1, batch2);
-  return dispatch('baddbmm', [input, batch1, batch2], { ...options }, () => scaledSum(input, product, options));
+  checkInputDtype(input, batch2);
+  return dispatch('baddbmm', [input, batch1, batch2], { ...options }, () =>
+    scaledSum(input, product, options),
+  );
 }
 
 /** `torch.addbmm`: sums the batch of products. */
@@ -214,6 +256,3 @@ proto.addmv = function (mat, vec, options) {
 proto.baddbmm = function (batch1, batch2, options) {
   return baddbmm(this, batch1, batch2, options);
 };
-
-void isFloatingPoint;
-void promoteTypes;

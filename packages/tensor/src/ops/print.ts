@@ -32,12 +32,22 @@ declare module '../tensor.js' {
   interface Tensor {
     /** PyTorch's `repr`: `tensor([1., 2.])`. */
     toString(): string;
+    /**
+     * `JSON.stringify` gives the repr string. Serialisers that walk objects (test runners reporting a failed
+     * assertion, structured clone helpers) use it instead of reading every getter: `x.T` makes a new tensor each
+     * time, so walking getters would never end.
+     */
+    toJSON(): string;
   }
 }
 
 Tensor.prototype.toString = function () {
   return tensorToString(this);
 };
-(Tensor.prototype as unknown as Record<symbol, unknown>)[Symbol.for('nodejs.util.inspect.custom')] = function (this: Tensor) {
+Tensor.prototype.toJSON = function () {
   return tensorToString(this);
 };
+(Tensor.prototype as unknown as Record<symbol, unknown>)[Symbol.for('nodejs.util.inspect.custom')] =
+  function (this: Tensor) {
+    return tensorToString(this);
+  };

@@ -4,8 +4,8 @@
  * Dims may be a number or a list; `keepdim` and `dtype` are accepted positionally or by name, as in PyTorch.
  */
 import { getBackend } from '../backend.js';
-import { type DType, isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { dispatch } from '../dispatch.js';
+import { type DType, isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { IndexError, RuntimeError } from '../errors.js';
 import type { ArgReduceOpName, ReduceOpName, ScanOpName } from '../kernel-names.js';
 import { wrapDim, wrapDims } from '../layout.js';
@@ -31,7 +31,11 @@ export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
 type DimArg = number | readonly number[] | null | undefined | ReduceOptions;
 
 /** Normalises `(dim?, keepdim?, options?)` call forms. */
-export function reduceArgs(dim: DimArg, keepdim?: boolean | ReduceOptions, options?: ReduceOptions): Required<Pick<ReduceOptions, 'keepdim'>> & ReduceOptions {
+export function reduceArgs(
+  dim: DimArg,
+  keepdim?: boolean | ReduceOptions,
+  options?: ReduceOptions,
+): Required<Pick<ReduceOptions, 'keepdim'>> & ReduceOptions {
   let opts: ReduceOptions = {};
   if (dim !== null && typeof dim === 'object' && !Array.isArray(dim)) opts = { ...(dim as ReduceOptions) };
   else opts.dim = dim as number | readonly number[] | null | undefined;
@@ -51,6 +55,11 @@ export function reductionDims(x: Tensor, dim: number | readonly number[] | null 
     return [];
   }
   return wrapDims(list, x.dim()).sort((a, b) => a - b);
+}
+
+/** Whether the caller named dims (PyTorch's `sum(x)` and `sum(x, dim)` are different overloads, e.g. for grad_fn names). */
+function hasDim(dim: number | readonly number[] | null | undefined): boolean {
+  return dim !== undefined && dim !== null;
 }
 
 /** Output shape of a reduction over `dims`. */
@@ -84,24 +93,55 @@ function castIfNeeded(x: Tensor, dtype: DType | undefined): Tensor {
 }
 
 /** `torch.sum(x, dim?, keepdim?, { dtype })`: integer and bool inputs sum to int64 as in PyTorch. */
-export function sum(x: Tensor, dim?: DimArg, keepdim?: boolean | ReduceOptions, options?: ReduceOptions): Tensor {
+export function sum(
+  x: Tensor,
+  dim?: DimArg,
+  keepdim?: boolean | ReduceOptions,
+  options?: ReduceOptions,
+): Tensor {
   const o = reduceArgs(dim, keepdim, options);
   const dims = reductionDims(x, o.dim);
-  return dispatch('sum', [x], { dim: dims, keepdim: o.keepdim, dtype: o.dtype }, () => {
-    const input = castIfNeeded(x, o.dtype);
-    const outDtype = isFloatingPoint(input.dtype) ? input.dtype : 'int64';
-    return runReduce('sum', 'sum', input, dims, o.keepdim, outDtype, outDtype === 'int64' && input.dtype === 'int64' ? 'int64' : 'float64');
-  });
+  return dispatch(
+    'sum',
+    [x],
+    { dim: dims, keepdim: o.keepdim, explicitDim: hasDim(o.dim), dtype: o.dtype },
+    () => {
+      const input = castIfNeeded(x, o.dtype);
+      const outDtype = isFloatingPoint(input.dtype) ? input.dtype : 'int64';
+      return runReduce(
+        'sum',
+        'sum',
+        input,
+        dims,
+        o.keepdim,
+        outDtype,
+        outDtype === 'int64' && input.dtype === 'int64' ? 'int64' : 'float64',
+      );
+    },
+  );
 }
 
 /** `torch.nansum`: sum treating NaN as zero. */
-export function nansum(x: Tensor, dim?: DimArg, keepdim?: boolean | ReduceOptions, options?: ReduceOptions): Tensor {
+export function nansum(
+  x: Tensor,
+  dim?: DimArg,
+  keepdim?: boolean | ReduceOptions,
+  options?: ReduceOptions,
+): Tensor {
   const o = reduceArgs(dim, keepdim, options);
   const dims = reductionDims(x, o.dim);
-  return dispatch('nansum', [x], { dim: dims, keepdim: o.keepdim }, () => {
+  return dispatch('nansum', [x], { dim: dims, keepdim: o.keepdim, explicitDim: hasDim(o.dim) }, () => {
     const input = castIfNeeded(x, o.dtype);
     const outDtype = isFloatingPoint(input.dtype) ? input.dtype : 'int64';
-    return runReduce('nansum', 'nansum', input, dims, o.keepdim, outDtype, outDtype === 'int64' && input.dtype === 'int64' ? 'int64' : 'float64');
+    return runReduce(
+      'nansum',
+      'nansum',
+      input,
+      dims,
+      o.keepdim,
+      outDtype,
+      outDtype === 'int64' && input.dtype === 'int64' ? 'int64' : 'float64',
+    );
   });
 }
 
@@ -112,7 +152,12 @@ function reductionCount(x: Tensor, dims: readonly number[]): number {
 }
 
 /** `torch.mean`: floating inputs only (pass `{ dtype }` to average integers), as in PyTorch. */
-export function mean(x: Tensor, dim?: DimArg, keepdim?: boolean | ReduceOptions, options?: ReduceOptions): Tensor {
+export function mean(
+  x: Tensor,
+  dim?: DimArg,
+  keepdim?: boolean | ReduceOptions,
+  options?: ReduceOptions,
+): Tensor {
   const o = reduceArgs(dim, keepdim, options);
   const dtype = o.dtype ?? x.dtype;
   if (!isFloatingPoint(dtype)) {
@@ -121,22 +166,34 @@ export function mean(x: Tensor, dim?: DimArg, keepdim?: boolean | ReduceOptions,
     );
   }
   const dims = reductionDims(x, o.dim);
-  return dispatch('mean', [x], { dim: dims, keepdim: o.keepdim, dtype: o.dtype }, () => {
-    const input = castIfNeeded(x, dtype);
-    const total = runReduce('sum', 'mean', input, dims, o.keepdim, 'float64', 'float64');
-    const count = reductionCount(x, dims);
-    return contiguousCopy(div(total, count), dtype);
-  });
+  return dispatch(
+    'mean',
+    [x],
+    { dim: dims, keepdim: o.keepdim, explicitDim: hasDim(o.dim), dtype: o.dtype },
+    () => {
+      const input = castIfNeeded(x, dtype);
+      const total = runReduce('sum', 'mean', input, dims, o.keepdim, 'float64', 'float64');
+      const count = reductionCount(x, dims);
+      return contiguousCopy(div(total, count), dtype);
+    },
+  );
 }
 
 /** `torch.nanmean`: mean over the non-NaN elements. */
-export function nanmean(x: Tensor, dim?: DimArg, keepdim?: boolean | ReduceOptions, options?: ReduceOptions): Tensor {
+export function nanmean(
+  x: Tensor,
+  dim?: DimArg,
+  keepdim?: boolean | ReduceOptions,
+  options?: ReduceOptions,
+): Tensor {
   const o = reduceArgs(dim, keepdim, options);
   if (!isFloatingPoint(x.dtype)) {
-    throw new RuntimeError(`nanmean(): expected input to have floating point or complex dtype but got ${scalarTypeName(x.dtype)}`);
+    throw new RuntimeError(
+      `nanmean(): expected input to have floating point dtype but got ${scalarTypeName(x.dtype)}`,
+    );
   }
   const dims = reductionDims(x, o.dim);
-  return dispatch('nanmean', [x], { dim: dims, keepdim: o.keepdim }, () => {
+  return dispatch('nanmean', [x], { dim: dims, keepdim: o.keepdim, explicitDim: hasDim(o.dim) }, () => {
     const total = runReduce('nansum', 'nanmean', x, dims, o.keepdim, 'float64', 'float64');
     const notNan = x.isnan().logicalNot();
     const count = runReduce('countNonzero', 'nanmean', notNan, dims, o.keepdim, 'float64', 'float64');
@@ -145,13 +202,26 @@ export function nanmean(x: Tensor, dim?: DimArg, keepdim?: boolean | ReduceOptio
 }
 
 /** `torch.prod`. */
-export function prod(x: Tensor, dim?: number | ReduceOptions, keepdim?: boolean | ReduceOptions, options?: ReduceOptions): Tensor {
+export function prod(
+  x: Tensor,
+  dim?: number | ReduceOptions,
+  keepdim?: boolean | ReduceOptions,
+  options?: ReduceOptions,
+): Tensor {
   const o = reduceArgs(dim, keepdim, options);
   const dims = reductionDims(x, o.dim);
-  return dispatch('prod', [x], { dim: dims, keepdim: o.keepdim }, () => {
+  return dispatch('prod', [x], { dim: dims, keepdim: o.keepdim, explicitDim: hasDim(o.dim) }, () => {
     const input = castIfNeeded(x, o.dtype);
     const outDtype = isFloatingPoint(input.dtype) ? input.dtype : 'int64';
-    return runReduce('prod', 'prod', input, dims, o.keepdim, outDtype, outDtype === 'int64' ? 'int64' : 'float64');
+    return runReduce(
+      'prod',
+      'prod',
+      input,
+      dims,
+      o.keepdim,
+      outDtype,
+      outDtype === 'int64' ? 'int64' : 'float64',
+    );
   });
 }
 
@@ -179,7 +249,13 @@ export function amin(x: Tensor, dim?: DimArg, keepdim?: boolean | ReduceOptions)
   return extremum('min', 'amin', x, dim, keepdim);
 }
 
-function extremum(op: 'max' | 'min', name: string, x: Tensor, dim: DimArg, keepdim?: boolean | ReduceOptions): Tensor {
+function extremum(
+  op: 'max' | 'min',
+  name: string,
+  x: Tensor,
+  dim: DimArg,
+  keepdim?: boolean | ReduceOptions,
+): Tensor {
   const o = reduceArgs(dim, keepdim);
   const dims = reductionDims(x, o.dim);
   checkNonEmpty(x, name, o.dim === undefined || o.dim === null ? null : dims);
@@ -195,7 +271,11 @@ function extremum(op: 'max' | 'min', name: string, x: Tensor, dim: DimArg, keepd
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, other: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: boolean | { keepdim?: boolean }): ValuesIndices;
-export function max(x: Tensor, dim?: number | Tensor, keepdim?: boolean | { keepdim?: boolean }): Tensor | ValuesIndices {
+export function max(
+  x: Tensor,
+  dim?: number | Tensor,
+  keepdim?: boolean | { keepdim?: boolean },
+): Tensor | ValuesIndices {
   if (dim instanceof Tensor) return maximum(x, dim);
   if (dim === undefined) return extremumAll('max', x);
   return extremumDim('max', x, dim, keepdim);
@@ -205,7 +285,11 @@ export function max(x: Tensor, dim?: number | Tensor, keepdim?: boolean | { keep
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, other: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean | { keepdim?: boolean }): ValuesIndices;
-export function min(x: Tensor, dim?: number | Tensor, keepdim?: boolean | { keepdim?: boolean }): Tensor | ValuesIndices {
+export function min(
+  x: Tensor,
+  dim?: number | Tensor,
+  keepdim?: boolean | { keepdim?: boolean },
+): Tensor | ValuesIndices {
   if (dim instanceof Tensor) return minimum(x, dim);
   if (dim === undefined) return extremumAll('min', x);
   return extremumDim('min', x, dim, keepdim);
@@ -214,11 +298,24 @@ export function min(x: Tensor, dim?: number | Tensor, keepdim?: boolean | { keep
 function extremumAll(op: 'max' | 'min', x: Tensor): Tensor {
   checkNonEmpty(x, op, null);
   return dispatch(op, [x], {}, () =>
-    runReduce(op, op, x, x._shape.map((_, i) => i), false, x.dtype, x.dtype === 'int64' ? 'int64' : 'float64'),
+    runReduce(
+      op,
+      op,
+      x,
+      x._shape.map((_, i) => i),
+      false,
+      x.dtype,
+      x.dtype === 'int64' ? 'int64' : 'float64',
+    ),
   );
 }
 
-function extremumDim(op: ArgReduceOpName, x: Tensor, dim: number, keepdim?: boolean | { keepdim?: boolean }): ValuesIndices {
+function extremumDim(
+  op: ArgReduceOpName,
+  x: Tensor,
+  dim: number,
+  keepdim?: boolean | { keepdim?: boolean },
+): ValuesIndices {
   const keep = typeof keepdim === 'object' ? (keepdim.keepdim ?? false) : (keepdim ?? false);
   const d = x.dim() === 0 ? (wrapDim(dim, 0), 0) : wrapDim(dim, x.dim());
   if (x.dim() > 0) checkNonEmpty(x, op, [d]);
@@ -233,7 +330,13 @@ function extremumDim(op: ArgReduceOpName, x: Tensor, dim: number, keepdim?: bool
   return valuesIndices(outputs[0]!, outputs[1]!);
 }
 
-function argExtremum(op: ArgReduceOpName, name: string, x: Tensor, dim?: number | null | { dim?: number | null; keepdim?: boolean }, keepdim?: boolean): Tensor {
+function argExtremum(
+  op: ArgReduceOpName,
+  name: string,
+  x: Tensor,
+  dim?: number | null | { dim?: number | null; keepdim?: boolean },
+  keepdim?: boolean,
+): Tensor {
   let d: number | null | undefined = dim as number | null | undefined;
   let keep = keepdim ?? false;
   if (dim !== null && typeof dim === 'object') {
@@ -241,7 +344,9 @@ function argExtremum(op: ArgReduceOpName, name: string, x: Tensor, dim?: number 
     keep = dim.keepdim ?? keep;
   }
   if (d === undefined || d === null) {
-    checkNonEmpty(x, name, null);
+    if (x.numel() === 0) {
+      throw new IndexError(`${name}(): Expected reduction dim to be specified for input.numel() == 0.`);
+    }
     const flat = x.reshape(-1);
     const indices = emptyTensor([], 'int64', x.device);
     getBackend(x.device).argReduce(op, null, indices, flat, 0);
@@ -256,12 +361,20 @@ function argExtremum(op: ArgReduceOpName, name: string, x: Tensor, dim?: number 
 }
 
 /** `torch.argmax(x, dim?, keepdim?)`: index of the first maximum (NaN counts as maximum). */
-export function argmax(x: Tensor, dim?: number | null | { dim?: number | null; keepdim?: boolean }, keepdim?: boolean): Tensor {
+export function argmax(
+  x: Tensor,
+  dim?: number | null | { dim?: number | null; keepdim?: boolean },
+  keepdim?: boolean,
+): Tensor {
   return argExtremum('max', 'argmax', x, dim, keepdim);
 }
 
 /** `torch.argmin`. */
-export function argmin(x: Tensor, dim?: number | null | { dim?: number | null; keepdim?: boolean }, keepdim?: boolean): Tensor {
+export function argmin(
+  x: Tensor,
+  dim?: number | null | { dim?: number | null; keepdim?: boolean },
+  keepdim?: boolean,
+): Tensor {
   return argExtremum('min', 'argmin', x, dim, keepdim);
 }
 
@@ -286,7 +399,15 @@ export function any(x: Tensor, dim?: DimArg, keepdim?: boolean | ReduceOptions):
 /** `torch.count_nonzero(x, dim?)`. */
 export function countNonzero(x: Tensor, dim?: number | readonly number[] | null): Tensor {
   const dims = reductionDims(x, dim);
-  return runReduce('countNonzero', 'countNonzero', x, dims, false, 'int64', x.dtype === 'int64' ? 'int64' : 'float64');
+  return runReduce(
+    'countNonzero',
+    'countNonzero',
+    x,
+    dims,
+    false,
+    'int64',
+    x.dtype === 'int64' ? 'int64' : 'float64',
+  );
 }
 
 /** Options of `var`/`std`. */
@@ -314,7 +435,12 @@ function varianceImpl(x: Tensor, dims: number[], keepdim: boolean, correction: n
 }
 
 /** `torch.var(x, dim?, { correction, keepdim })`. */
-export function variance(x: Tensor, dim?: DimArg | VarOptions, keepdim?: boolean | VarOptions, options?: VarOptions): Tensor {
+export function variance(
+  x: Tensor,
+  dim?: DimArg | VarOptions,
+  keepdim?: boolean | VarOptions,
+  options?: VarOptions,
+): Tensor {
   const o = varArgs(dim, keepdim, options);
   const dims = reductionDims(x, o.dim);
   return dispatch('var', [x], { dim: dims, keepdim: o.keepdim, correction: o.correction }, () =>
@@ -323,7 +449,12 @@ export function variance(x: Tensor, dim?: DimArg | VarOptions, keepdim?: boolean
 }
 
 /** `torch.std(x, dim?, { correction, keepdim })`. */
-export function std(x: Tensor, dim?: DimArg | VarOptions, keepdim?: boolean | VarOptions, options?: VarOptions): Tensor {
+export function std(
+  x: Tensor,
+  dim?: DimArg | VarOptions,
+  keepdim?: boolean | VarOptions,
+  options?: VarOptions,
+): Tensor {
   const o = varArgs(dim, keepdim, options);
   const dims = reductionDims(x, o.dim);
   return dispatch('std', [x], { dim: dims, keepdim: o.keepdim, correction: o.correction }, () =>
@@ -332,19 +463,33 @@ export function std(x: Tensor, dim?: DimArg | VarOptions, keepdim?: boolean | Va
 }
 
 /** `torch.var_mean`: `[var, mean]`. */
-export function varMean(x: Tensor, dim?: DimArg | VarOptions, keepdim?: boolean | VarOptions, options?: VarOptions): [Tensor, Tensor] {
+export function varMean(
+  x: Tensor,
+  dim?: DimArg | VarOptions,
+  keepdim?: boolean | VarOptions,
+  options?: VarOptions,
+): [Tensor, Tensor] {
   const o = varArgs(dim, keepdim, options);
   return [variance(x, o), mean(x, o.dim, o.keepdim)];
 }
 
 /** `torch.std_mean`: `[std, mean]`. */
-export function stdMean(x: Tensor, dim?: DimArg | VarOptions, keepdim?: boolean | VarOptions, options?: VarOptions): [Tensor, Tensor] {
+export function stdMean(
+  x: Tensor,
+  dim?: DimArg | VarOptions,
+  keepdim?: boolean | VarOptions,
+  options?: VarOptions,
+): [Tensor, Tensor] {
   const o = varArgs(dim, keepdim, options);
   return [std(x, o), mean(x, o.dim, o.keepdim)];
 }
 
 /** `torch.logsumexp(x, dim, keepdim?)`, stable for large inputs and all -inf slices. */
-export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim?: boolean | ReduceOptions): Tensor {
+export function logsumexp(
+  x: Tensor,
+  dim: number | readonly number[],
+  keepdim?: boolean | ReduceOptions,
+): Tensor {
   const o = reduceArgs(dim, keepdim);
   const dims = reductionDims(x, o.dim);
   return dispatch('logsumexp', [x], { dim: dims, keepdim: o.keepdim }, () => {
@@ -369,7 +514,9 @@ export function norm(
   const dims = reductionDims(x, o.dim);
   const order = p === null || p === 'fro' ? 2 : p;
   if (!isFloatingPoint(x.dtype)) {
-    throw new RuntimeError(`linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${scalarTypeName(x.dtype)}`);
+    throw new RuntimeError(
+      `norm(): input dtype should be either floating point or complex. Got ${scalarTypeName(x.dtype)} instead.`,
+    );
   }
   return dispatch('norm', [x], { p: order, dim: dims, keepdim: o.keepdim }, () => {
     const a = abs(x);
@@ -397,7 +544,8 @@ function scan(op: ScanOpName, x: Tensor, dim: number, dtype?: DType): Tensor {
   const d = x.dim() === 0 ? (wrapDim(dim, 0), 0) : wrapDim(dim, x.dim());
   return dispatch(op, [x], { dim: d }, () => {
     const input = castIfNeeded(x, dtype);
-    const outDtype = op === 'logcumsumexp' ? floatResult(input.dtype) : isFloatingPoint(input.dtype) ? input.dtype : 'int64';
+    const outDtype =
+      op === 'logcumsumexp' ? floatResult(input.dtype) : isFloatingPoint(input.dtype) ? input.dtype : 'int64';
     const source = x.dim() === 0 ? input.reshape(1) : input;
     const out = emptyTensor(source._shape, outDtype, x.device);
     getBackend(x.device).scan(op, out, source, d, outDtype === 'int64' ? 'int64' : 'float64');
@@ -415,8 +563,11 @@ export function cumprod(x: Tensor, dim: number, options?: { dtype?: DType }): Te
   return scan('cumprod', x, dim, options?.dtype);
 }
 
-/** `torch.logcumsumexp(x, dim)`. */
+/** `torch.logcumsumexp(x, dim)`: floating inputs only, as in PyTorch. */
 export function logcumsumexp(x: Tensor, dim: number): Tensor {
+  if (!isFloatingPoint(x.dtype)) {
+    throw new RuntimeError(`"logcumsumexp_out_cpu" not implemented for '${scalarTypeName(x.dtype)}'`);
+  }
   return scan('logcumsumexp', x, dim);
 }
 
@@ -446,13 +597,17 @@ export function cummin(x: Tensor, dim: number): ValuesIndices {
 // softmax
 
 function softmaxImpl(x: Tensor, dim: number, logarithmic: boolean, dtype?: DType): Tensor {
-  const input = castIfNeeded(x, dtype ?? (isFloatingPoint(x.dtype) ? undefined : floatResult(x.dtype)));
-  const d = wrapDim(dim, input.dim());
+  const d = wrapDim(dim, x.dim());
+  if (dtype === undefined && !isFloatingPoint(x.dtype)) {
+    const lastDim = x.dim() === 0 || d === x.dim() - 1;
+    const kernel = `${logarithmic ? 'log_' : ''}softmax_${lastDim ? 'lastdim_' : ''}kernel_impl`;
+    throw new RuntimeError(`"${kernel}" not implemented for '${scalarTypeName(x.dtype)}'`);
+  }
+  const input = castIfNeeded(x, dtype);
   const fast = fusedSoftmax(input, d, logarithmic);
   if (fast !== null) return fast;
-  const m = amax(input, d, true);
-  const finiteMax = where(m.isinf(), scalarTensor(0, input.dtype), m);
-  const shifted = sub(input, finiteMax);
+  // Like PyTorch, no special case for infinite maxima: a slice of all -inf (or one with +inf) gives NaN.
+  const shifted = sub(input, amax(input, d, true));
   const e = exp(shifted);
   const total = sum(e, d, true);
   return logarithmic ? sub(shifted, log(total)) : div(e, total);
@@ -460,7 +615,8 @@ function softmaxImpl(x: Tensor, dim: number, logarithmic: boolean, dtype?: DType
 
 /** Single-pass kernel for contiguous float32/float64 rows (the common case in training). */
 function fusedSoftmax(x: Tensor, dim: number, logarithmic: boolean): Tensor | null {
-  if (x.device !== 'cpu' || (x.dtype !== 'float32' && x.dtype !== 'float64') || !x.isContiguous()) return null;
+  if (x.device !== 'cpu' || (x.dtype !== 'float32' && x.dtype !== 'float64') || !x.isContiguous())
+    return null;
   if (dim !== x.dim() - 1 && x.dim() > 0) return null;
   const out = emptyTensor(x._shape, x.dtype, x.device);
   const src = x._storage.data as Float32Array | Float64Array;
@@ -476,7 +632,6 @@ function fusedSoftmax(x: Tensor, dim: number, logarithmic: boolean): Tensor | nu
       const v = src[base + j]!;
       if (v > m || v !== v) m = v;
     }
-    if (m === -Infinity || m === Infinity) m = m === Infinity ? m : 0;
     let total = 0;
     if (logarithmic) {
       for (let j = 0; j < cols; j++) total += Math.exp(src[base + j]! - m);
@@ -497,12 +652,16 @@ function fusedSoftmax(x: Tensor, dim: number, logarithmic: boolean): Tensor | nu
 
 /** `torch.softmax(x, dim, { dtype })`. */
 export function softmax(x: Tensor, dim: number, options?: { dtype?: DType }): Tensor {
-  return dispatch('softmax', [x], { dim, dtype: options?.dtype }, () => softmaxImpl(x, dim, false, options?.dtype));
+  return dispatch('softmax', [x], { dim, dtype: options?.dtype }, () =>
+    softmaxImpl(x, dim, false, options?.dtype),
+  );
 }
 
 /** `torch.log_softmax(x, dim, { dtype })`. */
 export function logSoftmax(x: Tensor, dim: number, options?: { dtype?: DType }): Tensor {
-  return dispatch('logSoftmax', [x], { dim, dtype: options?.dtype }, () => softmaxImpl(x, dim, true, options?.dtype));
+  return dispatch('logSoftmax', [x], { dim, dtype: options?.dtype }, () =>
+    softmaxImpl(x, dim, true, options?.dtype),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -531,7 +690,11 @@ declare module '../tensor.js' {
     var(dim?: DimArg | VarOptions, keepdim?: boolean | VarOptions, options?: VarOptions): Tensor;
     std(dim?: DimArg | VarOptions, keepdim?: boolean | VarOptions, options?: VarOptions): Tensor;
     logsumexp(dim: number | readonly number[], keepdim?: boolean | ReduceOptions): Tensor;
-    norm(p?: number | 'fro' | null, dim?: number | readonly number[] | null | ReduceOptions, keepdim?: boolean | ReduceOptions): Tensor;
+    norm(
+      p?: number | 'fro' | null,
+      dim?: number | readonly number[] | null | ReduceOptions,
+      keepdim?: boolean | ReduceOptions,
+    ): Tensor;
     dist(other: Tensor, p?: number): Tensor;
     cumsum(dim: number, options?: { dtype?: DType }): Tensor;
     cumsum_(dim: number): this;
@@ -627,6 +790,6 @@ proto.logSoftmax = function (dim, options) {
   return logSoftmax(this, dim, options);
 };
 
+export type { TensorOrScalar as _TensorOrScalar };
 /** Re-exported for ops that multiply by reduction counts. */
 export { mul as _mul };
-export type { TensorOrScalar as _TensorOrScalar };

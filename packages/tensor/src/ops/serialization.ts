@@ -3,22 +3,38 @@
  * are stored under their dotted path (`layer.0.weight`); the nesting and any plain values are kept in the header's
  * `__metadata__` under `proj.structure`, so the file opens in any safetensors reader.
  */
-import { type DType, itemsize } from '../dtype.js';
+import { allocArray, type DType, itemsize } from '../dtype.js';
 import { ValueError } from '../errors.js';
-import { decodeSafetensors, encodeSafetensors, type SafetensorsEntry, writeFileAtomic, writeFileAtomicSync } from '../safetensors.js';
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  type SafetensorsEntry,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from '../safetensors.js';
 import { Storage } from '../storage.js';
 import { Tensor } from '../tensor.js';
-import { allocArray } from '../dtype.js';
 import { toTypedArray } from './convert.js';
 
 /** What `save` accepts: tensors, plain values, and arrays/objects/Maps of them. */
-export type Saveable = Tensor | number | string | boolean | null | bigint | readonly Saveable[] | { [key: string]: Saveable } | Map<string, Saveable>;
+export type Saveable =
+  | Tensor
+  | number
+  | string
+  | boolean
+  | null
+  | bigint
+  | readonly Saveable[]
+  | { [key: string]: Saveable }
+  | Map<string, Saveable>;
 
 const STRUCTURE_KEY = 'proj.structure';
+const METADATA_KEY = '__metadata__';
 
 type Structure =
   | { t: string }
   | { v: unknown }
+  | { n: string }
   | { b: string }
   | { a: Structure[] }
   | { o: [string, Structure][] }
@@ -26,25 +42,44 @@ type Structure =
 
 function describe(value: Saveable, path: string, entries: SafetensorsEntry[], seen: Set<string>): Structure {
   if (value instanceof Tensor) {
-    const name = path === '' ? 'tensor' : path;
+    // The safetensors header reserves `__metadata__`; the structure entry maps keys to names, so any name works.
+    const name = path === '' ? 'tensor' : path === METADATA_KEY ? `${METADATA_KEY}.tensor` : path;
     if (seen.has(name)) throw new ValueError(`save(): two values map to the key '${name}'`);
     seen.add(name);
     const data = toTypedArray(value);
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    entries.push({ name, dtype: value.dtype, shape: value.shape, bytes: littleEndian(bytes, itemsize(value.dtype)) });
+    entries.push({
+      name,
+      dtype: value.dtype,
+      shape: value.shape,
+      bytes: littleEndian(bytes, itemsize(value.dtype)),
+    });
     return { t: name };
   }
   const child = (key: string) => (path === '' ? key : `${path}.${key}`);
-  if (Array.isArray(value)) return { a: value.map((v, i) => describe(v as Saveable, child(String(i)), entries, seen)) };
+  if (Array.isArray(value))
+    return { a: value.map((v, i) => describe(v as Saveable, child(String(i)), entries, seen)) };
   if (value instanceof Map) {
-    return { m: [...value.entries()].map(([k, v]) => [k, describe(v, child(k), entries, seen)] as [string, Structure]) };
+    return {
+      m: [...value.entries()].map(
+        ([k, v]) => [k, describe(v, child(k), entries, seen)] as [string, Structure],
+      ),
+    };
   }
   if (typeof value === 'bigint') return { b: value.toString() };
   if (value !== null && typeof value === 'object') {
-    return { o: Object.entries(value).map(([k, v]) => [k, describe(v as Saveable, child(k), entries, seen)] as [string, Structure]) };
+    return {
+      o: Object.entries(value).map(
+        ([k, v]) => [k, describe(v as Saveable, child(k), entries, seen)] as [string, Structure],
+      ),
+    };
   }
-  if (typeof value === 'number' && !Number.isFinite(value)) return { v: String(value) };
-  if (value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return { v: value };
+  // JSON has no NaN, infinities or negative zero: they are stored by name, apart from strings.
+  if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) {
+    return { n: Object.is(value, -0) ? '-0' : String(value) };
+  }
+  if (value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean')
+    return { v: value };
   throw new ValueError(`save(): cannot serialise a value of type ${typeof value}`);
 }
 
@@ -53,7 +88,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 function littleEndian(bytes: Uint8Array, size: number): Uint8Array {
   if (LITTLE_ENDIAN || size === 1) return bytes;
   const out = new Uint8Array(bytes.length);
-  for (let i = 0; i < bytes.length; i += size) for (let j = 0; j < size; j++) out[i + j] = bytes[i + size - 1 - j]!;
+  for (let i = 0; i < bytes.length; i += size)
+    for (let j = 0; j < size; j++) out[i + j] = bytes[i + size - 1 - j]!;
   return out;
 }
 
@@ -72,24 +108,60 @@ function tensorFromEntry(entry: SafetensorsEntry): Tensor {
   return new Tensor(new Storage(dtype, array), entry.shape);
 }
 
-function rebuild(structure: Structure, tensors: Map<string, Tensor>, fileName: string): Saveable {
-  if ('t' in structure) {
-    const t = tensors.get(structure.t);
-    if (t === undefined) throw new ValueError(`load(): '${fileName}' names tensor '${structure.t}' but does not contain it`);
-    return t;
+const SPECIAL_NUMBERS: ReadonlyMap<string, number> = new Map([
+  ['NaN', Number.NaN],
+  ['Infinity', Number.POSITIVE_INFINITY],
+  ['-Infinity', Number.NEGATIVE_INFINITY],
+  ['-0', -0],
+]);
+
+/** Rebuilds the saved value, validating every node of the (untrusted) structure entry. */
+function rebuild(structure: unknown, tensors: Map<string, Tensor>, fileName: string, depth = 0): Saveable {
+  const malformed = (): never => {
+    throw new ValueError(`load(): '${fileName}' has a malformed ${STRUCTURE_KEY} entry`);
+  };
+  if (structure === null || typeof structure !== 'object' || Array.isArray(structure) || depth > 1000)
+    malformed();
+  const node = structure as Record<string, unknown>;
+  const keys = Object.keys(node);
+  if (keys.length !== 1) malformed();
+  const pairs = (list: unknown): [string, unknown][] => {
+    if (!Array.isArray(list)) malformed();
+    for (const pair of list as unknown[]) {
+      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') malformed();
+    }
+    return list as [string, unknown][];
+  };
+  switch (keys[0]) {
+    case 't': {
+      if (typeof node.t !== 'string') malformed();
+      const t = tensors.get(node.t as string);
+      if (t === undefined)
+        throw new ValueError(`load(): '${fileName}' names tensor '${node.t}' but does not contain it`);
+      return t;
+    }
+    case 'v': {
+      const v = node.v;
+      if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') malformed();
+      return v as Saveable;
+    }
+    case 'n':
+      if (typeof node.n !== 'string' || !SPECIAL_NUMBERS.has(node.n)) malformed();
+      return SPECIAL_NUMBERS.get(node.n as string)!;
+    case 'b':
+      if (typeof node.b !== 'string' || !/^-?\d+$/.test(node.b)) malformed();
+      return BigInt(node.b as string);
+    case 'a':
+      if (!Array.isArray(node.a)) malformed();
+      return (node.a as unknown[]).map((s) => rebuild(s, tensors, fileName, depth + 1));
+    case 'm':
+      return new Map(pairs(node.m).map(([k, s]) => [k, rebuild(s, tensors, fileName, depth + 1)]));
+    case 'o':
+      // fromEntries defines own properties, so a key like "__proto__" stays plain data.
+      return Object.fromEntries(pairs(node.o).map(([k, s]) => [k, rebuild(s, tensors, fileName, depth + 1)]));
+    default:
+      return malformed();
   }
-  if ('v' in structure) {
-    const v = structure.v;
-    if (v === 'NaN') return Number.NaN;
-    if (v === 'Infinity') return Number.POSITIVE_INFINITY;
-    if (v === '-Infinity') return Number.NEGATIVE_INFINITY;
-    return v as Saveable;
-  }
-  if ('b' in structure) return BigInt(structure.b);
-  if ('a' in structure) return structure.a.map((s) => rebuild(s, tensors, fileName));
-  if ('m' in structure) return new Map(structure.m.map(([k, s]) => [k, rebuild(s, tensors, fileName)]));
-  if ('o' in structure) return Object.fromEntries(structure.o.map(([k, s]) => [k, rebuild(s, tensors, fileName)]));
-  throw new ValueError(`load(): '${fileName}' has a malformed ${STRUCTURE_KEY} entry`);
 }
 
 /** Reads safetensors bytes back into the saved object (a flat `{ name: Tensor }` object for foreign files). */
@@ -98,9 +170,9 @@ export function deserialize(bytes: Uint8Array, fileName = '<bytes>'): Saveable {
   const tensors = new Map(entries.map((e) => [e.name, tensorFromEntry(e)]));
   const text = metadata?.[STRUCTURE_KEY];
   if (text === undefined) return Object.fromEntries(tensors);
-  let structure: Structure;
+  let structure: unknown;
   try {
-    structure = JSON.parse(text) as Structure;
+    structure = JSON.parse(text);
   } catch {
     throw new ValueError(`load(): '${fileName}' has a corrupted ${STRUCTURE_KEY} entry (not JSON)`);
   }
@@ -129,7 +201,8 @@ export async function loadAsync(path: string): Promise<Saveable> {
 /** `torch.load(path)`: validates the whole file before allocating tensors. */
 export function load(path: string): Saveable {
   const getBuiltin = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-  if (getBuiltin === undefined) throw new Error('load() needs Node 20.16 or newer; use await loadAsync(path)');
+  if (getBuiltin === undefined)
+    throw new Error('load() needs Node 20.16 or newer; use await loadAsync(path)');
   const fs = getBuiltin('node:fs') as typeof import('node:fs');
   return deserialize(new Uint8Array(fs.readFileSync(path)), path);
 }

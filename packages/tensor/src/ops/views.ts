@@ -3,25 +3,35 @@
  * Also `contiguous`, `clone`, `detach` and `resize_`, which decide when storage is shared.
  */
 import { dispatch } from '../dispatch.js';
+import { legacyTypeName } from '../dtype.js';
 import { IndexError, RuntimeError } from '../errors.js';
 import {
   contiguousStrides,
   fmtShape,
+  inferDenseStrides,
   inferShape,
   isContiguousLayout,
+  isNonOverlappingAndDense,
   numelOf,
   shapeArgs,
   viewStrides,
   wrapDim,
   wrapDims,
 } from '../layout.js';
-import { Storage } from '../storage.js';
+import type { Storage } from '../storage.js';
 import { Tensor } from '../tensor.js';
-import { allocStorage, contiguousCopy, makeView } from './helpers.js';
+import { allocStorage, contiguousCopy, copyInto, makeView } from './helpers.js';
 
 type ShapeArg = number | readonly number[];
 
-function viewOp(name: string, x: Tensor, attrs: Record<string, unknown>, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+function viewOp(
+  name: string,
+  x: Tensor,
+  attrs: Record<string, unknown>,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+): Tensor {
   return dispatch(name, [x], attrs, () => makeView(x, shape, strides, offset), { isView: true });
 }
 
@@ -55,7 +65,11 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   const end = wrapDim(endDim, x.dim());
   if (start > end) throw new RuntimeError('flatten() has invalid args: start_dim cannot come after end_dim');
   if (start === end) return x;
-  const shape = [...x._shape.slice(0, start), numelOf(x._shape.slice(start, end + 1)), ...x._shape.slice(end + 1)];
+  const shape = [
+    ...x._shape.slice(0, start),
+    numelOf(x._shape.slice(start, end + 1)),
+    ...x._shape.slice(end + 1),
+  ];
   return reshape(x, shape);
 }
 
@@ -63,7 +77,15 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
   const d = wrapDim(dim, x.dim());
   if (sizes.length === 0) throw new RuntimeError('unflatten: sizes must be non-empty');
-  const inferred = inferShape(sizes, x._shape[d]!);
+  let inferred: number[];
+  try {
+    inferred = inferShape(sizes, x._shape[d]!);
+  } catch (error) {
+    if (sizes.filter((s) => s === -1).length > 1) throw error;
+    throw new RuntimeError(
+      `unflatten: Provided sizes ${fmtShape(sizes)} don't multiply up to the size of dim ${d} (${x._shape[d]}) in the input tensor`,
+    );
+  }
   const shape = [...x._shape.slice(0, d), ...inferred, ...x._shape.slice(d + 1)];
   return view(x, shape);
 }
@@ -101,6 +123,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const a = wrapDim(dim0, x.dim());
   const b = wrapDim(dim1, x.dim());
+  if (x.dim() === 0) return viewOp('transpose', x, { dim0: a, dim1: b }, [], [], x._offset);
   const shape = x._shape.slice();
   const strides = x._strides.slice();
   [shape[a], shape[b]] = [shape[b]!, shape[a]!];
@@ -110,7 +133,8 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 
 /** `torch.t`: transposes a 2-d tensor; 0-d and 1-d tensors are returned as views of themselves. */
 export function t(x: Tensor): Tensor {
-  if (x.dim() > 2) throw new RuntimeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
+  if (x.dim() > 2)
+    throw new RuntimeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
   return x.dim() < 2 ? viewOp('alias', x, {}, x._shape, x._strides, x._offset) : transpose(x, 0, 1);
 }
 
@@ -118,27 +142,36 @@ export function t(x: Tensor): Tensor {
 export function permute(x: Tensor, ...dims: ShapeArg[]): Tensor {
   const order = shapeArgs(dims);
   if (order.length !== x.dim()) {
+    // PyTorch 1.13's wording, "sparse_coo" included.
     throw new RuntimeError(
-      `permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.dim()} is not equal to len(dims) = ${order.length}`.replace(
-        'permute(sparse_coo)',
-        'permute',
-      ),
+      `permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.dim()} is not equal to len(dims) = ${order.length}`,
     );
   }
-  const wrapped = wrapDims(order, x.dim());
+  const wrapped = order.map((d) => wrapDim(d, x.dim()));
+  if (new Set(wrapped).size !== wrapped.length)
+    throw new RuntimeError('permute(): duplicate dims are not allowed.');
   const shape = wrapped.map((d) => x._shape[d]!);
   const strides = wrapped.map((d) => x._strides[d]!);
   return viewOp('permute', x, { dims: wrapped }, shape, strides, x._offset);
 }
 
 /** `torch.movedim(x, source, destination)`. */
-export function movedim(x: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
-  const src = wrapDims(typeof source === 'number' ? [source] : source, x.dim());
-  const dst = wrapDims(typeof destination === 'number' ? [destination] : destination, x.dim());
+export function movedim(
+  x: Tensor,
+  source: number | readonly number[],
+  destination: number | readonly number[],
+): Tensor {
+  const src = (typeof source === 'number' ? [source] : source).map((d) => wrapDim(d, x.dim()));
+  const dst = (typeof destination === 'number' ? [destination] : destination).map((d) => wrapDim(d, x.dim()));
   if (src.length !== dst.length) {
     throw new RuntimeError(
       `movedim: Invalid source or destination dims: source (${fmtShape(src)} dims) should contain the same number of dims as destination (${fmtShape(dst)} dims)`,
     );
+  }
+  if (new Set(src).size !== src.length)
+    throw new RuntimeError(`movedim: repeated dim in \`source\` (${fmtShape(src)})`);
+  if (new Set(dst).size !== dst.length) {
+    throw new RuntimeError(`movedim: repeated dim in \`destination\` (${fmtShape(dst)})`);
   }
   const order = new Array<number>(x.dim()).fill(-1);
   src.forEach((s, i) => {
@@ -155,7 +188,7 @@ export function expand(x: Tensor, ...sizes: ShapeArg[]): Tensor {
   const target = shapeArgs(sizes);
   if (target.length < x.dim()) {
     throw new RuntimeError(
-      `expand(torch.FloatTensor{[${x._shape.join(', ')}]}, size=[${target.join(', ')}]): the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${x.dim()})`,
+      `expand(${legacyTypeName(x.dtype)}{[${x._shape.join(', ')}]}, size=[${target.join(', ')}]): the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${x.dim()})`,
     );
   }
   const shift = target.length - x.dim();
@@ -164,7 +197,10 @@ export function expand(x: Tensor, ...sizes: ShapeArg[]): Tensor {
   for (let i = 0; i < target.length; i++) {
     const want = target[i]!;
     if (i < shift) {
-      if (want < 0) throw new RuntimeError(`The expanded size of the tensor (${want}) isn't allowed in a leading, non-existing dimension ${i}`);
+      if (want < 0)
+        throw new RuntimeError(
+          `The expanded size of the tensor (${want}) isn't allowed in a leading, non-existing dimension ${i}`,
+        );
       shape.push(want);
       strides.push(0);
       continue;
@@ -192,10 +228,8 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   if (x.dim() === 0) throw new RuntimeError('narrow() cannot be applied to a 0-dim tensor.');
   const d = wrapDim(dim, x.dim());
   const size = x._shape[d]!;
-  if (start < -size || start > size) {
-    throw new IndexError(`start out of range (expected to be in range of [${-size}, ${size}], but got ${start})`);
-  }
-  const s = start < 0 ? start + size : start;
+  // PyTorch 1.13 wraps `start` like a dim (so its message speaks of a dimension); `start == size` is allowed.
+  const s = start === size ? start : wrapDim(start, size);
   if (length < 0 || s + length > size) {
     throw new RuntimeError(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
   }
@@ -210,7 +244,9 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const d = wrapDim(dim, x.dim());
   const size = x._shape[d]!;
   if (!Number.isInteger(index) || index < -size || index >= size) {
-    throw new IndexError(`select(): index ${index} out of range for tensor of size [${x._shape.join(', ')}] at dimension ${d}`);
+    throw new IndexError(
+      `select(): index ${index} out of range for tensor of size [${x._shape.join(', ')}] at dimension ${d}`,
+    );
   }
   const i = index < 0 ? index + size : index;
   const shape = x._shape.slice();
@@ -267,7 +303,12 @@ export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
 }
 
 /** `torch.as_strided(x, size, stride, storageOffset?)`: checked against the storage bounds. */
-export function asStrided(x: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor {
+export function asStrided(
+  x: Tensor,
+  size: readonly number[],
+  stride: readonly number[],
+  storageOffset?: number,
+): Tensor {
   if (size.length !== stride.length) {
     throw new RuntimeError(`mismatch in length of strides and shape`);
   }
@@ -275,8 +316,14 @@ export function asStrided(x: Tensor, size: readonly number[], stride: readonly n
   if (offset < 0) throw new RuntimeError(`Tensor: invalid storage offset ${offset}`);
   let maxIndex = offset;
   for (let i = 0; i < size.length; i++) {
-    if (size[i]! < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${size[i]}: [${size.join(', ')}]`);
-    if (stride[i]! < 0) throw new RuntimeError('as_strided: Negative strides are not supported at the moment, got strides: ' + fmtShape(stride));
+    if (size[i]! < 0)
+      throw new RuntimeError(
+        `Trying to create tensor with negative dimension ${size[i]}: [${size.join(', ')}]`,
+      );
+    if (stride[i]! < 0)
+      throw new RuntimeError(
+        `as_strided: Negative strides are not supported at the moment, got strides: ${fmtShape(stride)}`,
+      );
     if (size[i] === 0) maxIndex = -Infinity;
     maxIndex += (size[i]! - 1) * stride[i]!;
   }
@@ -294,9 +341,20 @@ export function contiguous(x: Tensor): Tensor {
   return dispatch('clone', [x], {}, () => contiguousCopy(x));
 }
 
-/** `torch.clone`: a copy with its own storage (contiguous). */
+/**
+ * `torch.clone`: a copy with its own storage, in PyTorch's preserve memory format: a dense input keeps its strides
+ * (a transposed matrix clones as a transposed matrix); others get dense strides in the same dim order.
+ */
 export function clone(x: Tensor): Tensor {
-  return dispatch('clone', [x], {}, () => contiguousCopy(x));
+  return dispatch('clone', [x], {}, () => {
+    if (x.isContiguous()) return contiguousCopy(x);
+    const strides = isNonOverlappingAndDense(x._shape, x._strides)
+      ? x._strides
+      : inferDenseStrides(x._shape, x._strides);
+    const out = new Tensor(allocStorage(x.dtype, x.numel(), x.device), x._shape, strides, 0);
+    copyInto(out, x);
+    return out;
+  });
 }
 
 /** `x.detach()`: shares storage, cut from the graph. */
@@ -309,7 +367,9 @@ export function detach(x: Tensor): Tensor {
 export function resize_(x: Tensor, ...sizes: ShapeArg[]): Tensor {
   if (x.requiresGrad) throw new RuntimeError('cannot resize variables that require grad');
   const shape = shapeArgs(sizes);
-  for (const d of shape) if (!Number.isInteger(d) || d < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${d}: [${shape.join(', ')}]`);
+  for (const d of shape)
+    if (!Number.isInteger(d) || d < 0)
+      throw new RuntimeError(`Trying to create tensor with negative dimension ${d}: [${shape.join(', ')}]`);
   const needed = x._offset + numelOf(shape);
   if (needed > x._storage.length) {
     const grown: Storage = allocStorage(x.dtype, needed, x.device);
@@ -403,12 +463,18 @@ proto.t = function () {
 };
 Object.defineProperty(proto, 'T', {
   get(this: Tensor) {
-    return permute(this, this._shape.map((_, i) => this._shape.length - 1 - i));
+    return permute(
+      this,
+      this._shape.map((_, i) => this._shape.length - 1 - i),
+    );
   },
 });
 Object.defineProperty(proto, 'mT', {
   get(this: Tensor) {
-    if (this.dim() < 2) throw new RuntimeError('tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.');
+    if (this.dim() < 2)
+      throw new RuntimeError(
+        'tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.',
+      );
     return transpose(this, -2, -1);
   },
 });

@@ -12,6 +12,7 @@ import { coalesce, elementwiseKernel, numberToInt64 } from './codegen.js';
 import { EXPRESSION_HELPERS, expressionFor } from './expressions.js';
 import { dgemm, sgemm } from './gemm.js';
 import { argReduceKernel, reduceKernel, scanKernel } from './reduce.js';
+import { sortKernel } from './sort.js';
 
 function elementwise(
   op: ElementwiseOpName,
@@ -33,7 +34,11 @@ function elementwise(
   );
   const { shape, strides } = coalesce(out._shape, [out._strides, ...inputs.map((t) => t._strides)]);
   const kernelParams = params.map((p) =>
-    domain === 'big' ? (typeof p === 'bigint' ? p : BigInt(typeof p === 'boolean' ? Number(p) : p)) : Number(p),
+    domain === 'big'
+      ? typeof p === 'bigint'
+        ? p
+        : BigInt(typeof p === 'boolean' ? Number(p) : p)
+      : Number(p),
   );
   kernel(
     shape,
@@ -64,7 +69,11 @@ function fill(out: Tensor, value: Scalar): void {
   const data = hostData(out);
   const raw = encodeScalar(out.dtype, value);
   if (out.isContiguous()) {
-    (data as { fill(v: number | bigint, s: number, e: number): unknown }).fill(raw, out._offset, out._offset + out.numel());
+    (data as { fill(v: number | bigint, s: number, e: number): unknown }).fill(
+      raw,
+      out._offset,
+      out._offset + out.numel(),
+    );
     return;
   }
   const { shape, strides } = coalesce(out._shape, [out._strides]);
@@ -97,13 +106,16 @@ function matrixOperand(
   const [sb, sr, sc] = t._strides as [number, number, number];
   const offset = t._offset + batch * sb;
   if (data instanceof Float32Array || data instanceof Float64Array) {
-    if (sc === 1 && (sr >= Math.max(1, cols) || rows <= 1)) return { data, offset, ld: Math.max(sr, cols, 1), trans: false };
-    if (sr === 1 && (sc >= Math.max(1, rows) || cols <= 1)) return { data, offset, ld: Math.max(sc, rows, 1), trans: true };
+    if (sc === 1 && (sr >= Math.max(1, cols) || rows <= 1))
+      return { data, offset, ld: Math.max(sr, cols, 1), trans: false };
+    if (sr === 1 && (sc >= Math.max(1, rows) || cols <= 1))
+      return { data, offset, ld: Math.max(sc, rows, 1), trans: true };
   }
   // Anything else (other dtypes, odd strides): pack into a contiguous float64 matrix.
   const packed = new Float64Array(rows * cols);
   const read = reader(t.dtype, data);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) packed[i * cols + j] = read(offset + i * sr + j * sc);
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) packed[i * cols + j] = read(offset + i * sr + j * sc);
   return { data: packed, offset: 0, ld: Math.max(cols, 1), trans: false };
 }
 
@@ -129,28 +141,74 @@ function matmul(out: Tensor, a: Tensor, b: Tensor): void {
     const B = matrixOperand(b, batch, k, n);
     const cOffset = direct ? out._offset + batch * m * n : 0;
     if (cBuffer instanceof Float32Array && A.data instanceof Float32Array && B.data instanceof Float32Array) {
-      sgemm(A.trans, B.trans, m, n, k, 1, A.data, A.offset, A.ld, B.data, B.offset, B.ld, 0, cBuffer, cOffset, Math.max(n, 1));
+      sgemm(
+        A.trans,
+        B.trans,
+        m,
+        n,
+        k,
+        1,
+        A.data,
+        A.offset,
+        A.ld,
+        B.data,
+        B.offset,
+        B.ld,
+        0,
+        cBuffer,
+        cOffset,
+        Math.max(n, 1),
+      );
     } else {
       const A64 = toFloat64(A, m, k);
       const B64 = toFloat64(B, k, n);
       const C64 = cBuffer instanceof Float64Array ? cBuffer : new Float64Array(m * n);
-      dgemm(A64.trans, B64.trans, m, n, k, 1, A64.data, A64.offset, A64.ld, B64.data, B64.offset, B64.ld, 0, C64, C64 === cBuffer ? cOffset : 0, Math.max(n, 1));
+      dgemm(
+        A64.trans,
+        B64.trans,
+        m,
+        n,
+        k,
+        1,
+        A64.data,
+        A64.offset,
+        A64.ld,
+        B64.data,
+        B64.offset,
+        B64.ld,
+        0,
+        C64,
+        C64 === cBuffer ? cOffset : 0,
+        Math.max(n, 1),
+      );
       if (C64 !== cBuffer) cBuffer.set(C64, cOffset);
     }
     if (!direct) {
       const base = out._offset + batch * m * n;
-      const encode = out.dtype === 'float16' ? floatToHalf : out.dtype === 'bfloat16' ? floatToBfloat : (v: number) => (v !== 0 ? 1 : 0);
+      const encode =
+        out.dtype === 'float16'
+          ? floatToHalf
+          : out.dtype === 'bfloat16'
+            ? floatToBfloat
+            : (v: number) => (v !== 0 ? 1 : 0);
       for (let i = 0; i < m * n; i++) outData[base + i] = encode(cBuffer[i]!) as never;
     }
   }
 }
 
-function toFloat64(op: { data: Float32Array | Float64Array; offset: number; ld: number; trans: boolean }, rows: number, cols: number) {
-  if (op.data instanceof Float64Array) return op as { data: Float64Array; offset: number; ld: number; trans: boolean };
+function toFloat64(
+  op: { data: Float32Array | Float64Array; offset: number; ld: number; trans: boolean },
+  rows: number,
+  cols: number,
+) {
+  if (op.data instanceof Float64Array)
+    return op as { data: Float64Array; offset: number; ld: number; trans: boolean };
   const packed = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
-      packed[i * cols + j] = op.trans ? op.data[op.offset + j * op.ld + i]! : op.data[op.offset + i * op.ld + j]!;
+      packed[i * cols + j] = op.trans
+        ? op.data[op.offset + j * op.ld + i]!
+        : op.data[op.offset + i * op.ld + j]!;
     }
   }
   return { data: packed, offset: 0, ld: Math.max(cols, 1), trans: false };
@@ -172,13 +230,21 @@ function integerMatmul(out: Tensor, a: Tensor, b: Tensor): void {
         if (big) {
           let acc = 0n;
           for (let p = 0; p < k; p++) {
-            acc += BigInt(A[a._offset + batch * ab + i * ar + p * ac]!) * BigInt(B[b._offset + batch * bb + p * br + j * bc]!);
+            acc +=
+              BigInt(A[a._offset + batch * ab + i * ar + p * ac]!) *
+              BigInt(B[b._offset + batch * bb + p * br + j * bc]!);
           }
           C[cIndex] = BigInt.asIntN(64, acc) as never;
         } else {
           let acc = 0;
           for (let p = 0; p < k; p++) {
-            acc = (acc + Math.imul(A[a._offset + batch * ab + i * ar + p * ac] as number, B[b._offset + batch * bb + p * br + j * bc] as number)) | 0;
+            acc =
+              (acc +
+                Math.imul(
+                  A[a._offset + batch * ab + i * ar + p * ac] as number,
+                  B[b._offset + batch * bb + p * br + j * bc] as number,
+                )) |
+              0;
           }
           C[cIndex] = acc as never;
         }
@@ -205,4 +271,5 @@ export const cpuBackend: Backend = {
   argReduce: argReduceKernel,
   scan: scanKernel,
   matmul,
+  sort: sortKernel,
 };

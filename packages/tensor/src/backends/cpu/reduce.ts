@@ -4,12 +4,18 @@
  * one strided line when they coalesce, or through a precomputed offset table otherwise.
  */
 import type { DType, TypedArray } from '../../dtype.js';
+import { BFLOAT_TO_FLOAT, floatToBfloat, floatToHalf, HALF_TO_FLOAT } from '../../internal/half.js';
 import type { ArgReduceOpName, ReduceOpName, ScanOpName } from '../../kernel-names.js';
 import { hostData, type Tensor } from '../../tensor.js';
 import { coalesce, type Domain, loadExpr, numberToInt64, storeStmt } from './codegen.js';
-import { BFLOAT_TO_FLOAT, floatToBfloat, floatToHalf, HALF_TO_FLOAT } from '../../internal/half.js';
 
-const HELPERS = { H: HALF_TO_FLOAT, B: BFLOAT_TO_FLOAT, toHalf: floatToHalf, toBfloat: floatToBfloat, toBig: numberToInt64 };
+const HELPERS = {
+  H: HALF_TO_FLOAT,
+  B: BFLOAT_TO_FLOAT,
+  toHalf: floatToHalf,
+  toBfloat: floatToBfloat,
+  toBig: numberToInt64,
+};
 
 interface ReduceExpr {
   init: string;
@@ -20,7 +26,10 @@ const REDUCE: Record<ReduceOpName, { num: ReduceExpr; big: ReduceExpr }> = {
   sum: { num: { init: '0', step: 'acc += x;' }, big: { init: '0n', step: 'acc += x;' } },
   nansum: { num: { init: '0', step: 'if (x === x) acc += x;' }, big: { init: '0n', step: 'acc += x;' } },
   sumSquares: { num: { init: '0', step: 'acc += x * x;' }, big: { init: '0n', step: 'acc += x * x;' } },
-  prod: { num: { init: '1', step: 'acc *= x;' }, big: { init: '1n', step: 'acc = BigInt.asIntN(64, acc * x);' } },
+  prod: {
+    num: { init: '1', step: 'acc *= x;' },
+    big: { init: '1n', step: 'acc = BigInt.asIntN(64, acc * x);' },
+  },
   max: {
     num: { init: '-Infinity', step: 'if (x > acc || x !== x) { acc = x; if (x !== x) break; }' },
     big: { init: '-(2n ** 63n)', step: 'if (x > acc) acc = x;' },
@@ -29,9 +38,18 @@ const REDUCE: Record<ReduceOpName, { num: ReduceExpr; big: ReduceExpr }> = {
     num: { init: 'Infinity', step: 'if (x < acc || x !== x) { acc = x; if (x !== x) break; }' },
     big: { init: '2n ** 63n - 1n', step: 'if (x < acc) acc = x;' },
   },
-  all: { num: { init: '1', step: 'if (x === 0) { acc = 0; break; }' }, big: { init: '1', step: 'if (x === 0n) { acc = 0; break; }' } },
-  any: { num: { init: '0', step: 'if (x !== 0) { acc = 1; break; }' }, big: { init: '0', step: 'if (x !== 0n) { acc = 1; break; }' } },
-  countNonzero: { num: { init: '0', step: 'if (x !== 0) acc++;' }, big: { init: '0', step: 'if (x !== 0n) acc++;' } },
+  all: {
+    num: { init: '1', step: 'if (x === 0) { acc = 0; break; }' },
+    big: { init: '1', step: 'if (x === 0n) { acc = 0; break; }' },
+  },
+  any: {
+    num: { init: '0', step: 'if (x !== 0) { acc = 1; break; }' },
+    big: { init: '0', step: 'if (x !== 0n) { acc = 1; break; }' },
+  },
+  countNonzero: {
+    num: { init: '0', step: 'if (x !== 0) acc++;' },
+    big: { init: '0', step: 'if (x !== 0n) acc++;' },
+  },
 };
 
 type LineKernel = (
@@ -77,7 +95,9 @@ return function reduce(outerShape, outerStrides, out, a, aOffset, len, stride, o
   }
 };`;
   const names = Object.keys(HELPERS);
-  const kernel = new Function(...names, body)(...names.map((k) => HELPERS[k as keyof typeof HELPERS])) as LineKernel;
+  const kernel = new Function(...names, body)(
+    ...names.map((k) => HELPERS[k as keyof typeof HELPERS]),
+  ) as LineKernel;
   cache.set(key, kernel);
   return kernel;
 }
@@ -128,15 +148,36 @@ function splitDims(input: Tensor, dims: readonly number[]) {
 }
 
 /** Reduces `input` over `dims` into the contiguous `out`. */
-export function reduceKernel(op: ReduceOpName, out: Tensor, input: Tensor, dims: readonly number[], computeDtype: DType) {
+export function reduceKernel(
+  op: ReduceOpName,
+  out: Tensor,
+  input: Tensor,
+  dims: readonly number[],
+  computeDtype: DType,
+) {
   const domain: Domain = computeDtype === 'int64' ? 'big' : 'num';
   const { outerShape, outerStrides, lineLength, lineStride, lineOffsets } = splitDims(input, dims);
   const kernel = compileReduce(op, input.dtype, out.dtype, domain);
-  kernel(outerShape, outerStrides, hostData(out), hostData(input), input._offset, lineLength, lineStride, lineOffsets);
+  kernel(
+    outerShape,
+    outerStrides,
+    hostData(out),
+    hostData(input),
+    input._offset,
+    lineLength,
+    lineStride,
+    lineOffsets,
+  );
 }
 
 /** Max/min along `dim` with first-occurrence indices (NaN wins, as in PyTorch). */
-export function argReduceKernel(op: ArgReduceOpName, values: Tensor | null, indices: Tensor, input: Tensor, dim: number) {
+export function argReduceKernel(
+  op: ArgReduceOpName,
+  values: Tensor | null,
+  indices: Tensor,
+  input: Tensor,
+  dim: number,
+) {
   const { outerShape, outerStrides, lineLength, lineStride } = splitDims(input, [dim]);
   const domain: Domain = input.dtype === 'int64' ? 'big' : 'num';
   const key = `arg|${op}|${input.dtype}|${values?.dtype}`;
@@ -171,7 +212,9 @@ return function arg(outerShape, outerStrides, values, indices, a, aOffset, len, 
   }
 };`;
     const names = Object.keys(HELPERS);
-    kernel = new Function(...names, body)(...names.map((k) => HELPERS[k as keyof typeof HELPERS])) as ArgKernel;
+    kernel = new Function(...names, body)(
+      ...names.map((k) => HELPERS[k as keyof typeof HELPERS]),
+    ) as ArgKernel;
     cache.set(key, kernel as unknown as LineKernel);
   }
   kernel(
@@ -200,18 +243,20 @@ type ArgKernel = (
 const SCAN: Record<ScanOpName, { num: string; big: string; init: [string, string] }> = {
   cumsum: { num: 'acc += x;', big: 'acc += x;', init: ['0', '0n'] },
   cumprod: { num: 'acc *= x;', big: 'acc = BigInt.asIntN(64, acc * x);', init: ['1', '1n'] },
+  // PyTorch: a NaN always takes over (so the index moves to the latest NaN); after that nothing else does.
   cummax: {
-    num: 'if (x >= acc || x !== x || j === 0) { if (!(acc !== acc)) { acc = x; idx = j; } }',
+    num: 'if (x !== x || (acc === acc && x >= acc)) { acc = x; idx = j; }',
     big: 'if (x >= acc || j === 0) { acc = x; idx = j; }',
     init: ['-Infinity', '0n'],
   },
   cummin: {
-    num: 'if (x <= acc || x !== x || j === 0) { if (!(acc !== acc)) { acc = x; idx = j; } }',
+    num: 'if (x !== x || (acc === acc && x <= acc)) { acc = x; idx = j; }',
     big: 'if (x <= acc || j === 0) { acc = x; idx = j; }',
     init: ['Infinity', '0n'],
   },
+  // PyTorch's _log_add_exp_helper: equal infinities stay as they are (no inf - inf).
   logcumsumexp: {
-    num: 'if (j === 0) acc = x; else { const m = Math.max(acc, x); acc = m === -Infinity ? m : m + Math.log(Math.exp(acc - m) + Math.exp(x - m)); }',
+    num: 'if (j === 0) acc = x; else { const lo = Math.min(acc, x), hi = Math.max(acc, x); if (lo !== hi || Number.isFinite(lo)) acc = hi + Math.log1p(Math.exp(lo - hi)); }',
     big: 'acc += x;',
     init: ['-Infinity', '0n'],
   },
@@ -232,7 +277,14 @@ type ScanKernel = (
 ) => void;
 
 /** Inclusive scan along `dim`; for cummax/cummin also the running index (last occurrence on ties, as PyTorch). */
-export function scanKernel(op: ScanOpName, out: Tensor, input: Tensor, dim: number, computeDtype: DType, indices?: Tensor) {
+export function scanKernel(
+  op: ScanOpName,
+  out: Tensor,
+  input: Tensor,
+  dim: number,
+  computeDtype: DType,
+  indices?: Tensor,
+) {
   const domain: Domain = computeDtype === 'int64' ? 'big' : 'num';
   const key = `scan|${op}|${input.dtype}|${out.dtype}|${domain}`;
   let kernel = cache.get(key) as unknown as ScanKernel | undefined;
@@ -263,7 +315,9 @@ return function scan(outerShape, inStrides, outStrides, out, outOffset, a, aOffs
   }
 };`;
     const names = Object.keys(HELPERS);
-    kernel = new Function(...names, body)(...names.map((k) => HELPERS[k as keyof typeof HELPERS])) as ScanKernel;
+    kernel = new Function(...names, body)(
+      ...names.map((k) => HELPERS[k as keyof typeof HELPERS]),
+    ) as ScanKernel;
     cache.set(key, kernel as unknown as LineKernel);
   }
   const outerShape: number[] = [];
