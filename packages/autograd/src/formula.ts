@@ -12,8 +12,10 @@ export interface FormulaContext {
   input(i: number): Tensor;
   /** Saved output `i` (when `saveOutputs`). */
   output(i: number): Tensor;
-  /** Shape of input `i` at record time (always available). */
+  /** Shape of input `i` at record time (always available for inputs that were given). */
   inputShape(i: number): number[];
+  /** Whether optional input `i` was given (not null). */
+  hasInput(i: number): boolean;
   /** dtype of input `i` at record time. */
   inputDtype(i: number): DType;
   /** Whether input `i` needs a gradient (PyTorch's `needs_input_grad`). */
@@ -28,6 +30,8 @@ export interface Formula {
   readonly saveInputs?: readonly number[];
   /** Whether the backward needs the outputs. */
   readonly saveOutputs?: boolean;
+  /** Inputs that never get a gradient (indices, masks): PyTorch gives them no edge in `nextFunctions`. */
+  readonly nonDifferentiable?: readonly number[];
   /**
    * Gradients for each input from the gradients of the outputs (null for outputs no gradient reached). A returned
    * gradient may have the broadcast shape: the engine sums it back to the input's shape and casts it to its dtype.

@@ -119,6 +119,7 @@ export class FormulaNode extends Node {
         return saved.unpack();
       },
       inputShape: (i) => this.inputMeta[i]!.shape,
+      hasInput: (i) => this.inputMeta[i] !== null && this.inputMeta[i] !== undefined,
       inputDtype: (i) => this.inputMeta[i]!.dtype,
     };
     const raw = this.formula.backward(ctx, grads);
@@ -127,6 +128,11 @@ export class FormulaNode extends Node {
       const g = raw[position];
       if (edge[0] === null || g === null || g === undefined) return null;
       const meta = this.inputMeta[position]!;
+      if (!expandableTo(meta.shape, g.shape)) {
+        throw new RuntimeError(
+          `Function ${this.name} returned an invalid gradient at index ${i} - got [${g.shape.join(', ')}] but expected shape compatible with [${meta.shape.join(', ')}]`,
+        );
+      }
       let shaped = sumToShape(g, meta.shape);
       if (shaped.dtype !== meta.dtype) shaped = shaped.to(meta.dtype);
       return shaped;
@@ -137,6 +143,17 @@ export class FormulaNode extends Node {
     this.savedInputs = null;
     this.savedOutputs = null;
   }
+}
+
+/** PyTorch's `is_expandable_to(shape, desired)`: `shape` broadcasts to `desired`. */
+function expandableTo(shape: readonly number[], desired: readonly number[]): boolean {
+  if (shape.length > desired.length) return false;
+  for (let i = 1; i <= shape.length; i++) {
+    const size = shape[shape.length - i]!;
+    const target = desired[desired.length - i]!;
+    if (size !== target && size !== 1) return false;
+  }
+  return true;
 }
 
 /** A node for an op without a formula: recording works, backward says what is missing. */
@@ -199,9 +216,10 @@ export function recordOp(record: OpRecord, prep: InplacePrep | null): void {
   const differentiable = outputs.filter((t) => isFloatingPoint(t.dtype));
   if (differentiable.length === 0) return;
   const variant = scalarVariant(op, inputs);
-  const positions = inputs.map((_, i) => i).filter((i) => i !== variant?.dropInput);
-  const edges = positions.map((i) => edgeOf(inputs[i] ?? null));
   const baseFormula = formulaFor(op);
+  const skipped = baseFormula?.nonDifferentiable ?? [];
+  const positions = inputs.map((_, i) => i).filter((i) => i !== variant?.dropInput && !skipped.includes(i));
+  const edges = positions.map((i) => edgeOf(inputs[i] ?? null));
   const formula = baseFormula && variant ? { ...baseFormula, name: variant.name } : baseFormula;
   let node: Node;
   if (formula === undefined) {

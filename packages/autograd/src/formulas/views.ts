@@ -29,6 +29,8 @@ function scatterIntoZeros(g: Tensor, inputShape: number[], region: (buffer: Tens
 defineFormulas({
   view: viewFormula('ViewBackward0', (g, _a, shape) => g.reshape(shape)),
   reshape: viewFormula('UnsafeViewBackward0', (g, _a, shape) => g.reshape(shape)),
+  reshapeAlias: viewFormula('ReshapeAliasBackward0', (g, _a, shape) => g.reshape(shape)),
+  t: viewFormula('TBackward0', (g) => g.t()),
   alias: viewFormula('AliasBackward0', (g) => g),
   squeeze: viewFormula(
     (attrs) => ((attrs.dim as number[] | undefined)?.length === 1 ? 'SqueezeBackward1' : 'SqueezeBackward0'),

@@ -39,9 +39,6 @@ const fixture = JSON.parse(readFileSync(new URL('../../fixtures/join.json', impo
 // Ops whose result PyTorch builds without a view link although ours is a view of a fresh intermediate
 // (composites ending in a reshape/transpose); values, strides and offsets are still compared.
 const BASE_DIFFERS = new Set(['kron', 'rot90']);
-// Known differences that come from core ops outside this family (reported to the core owner): `expand` gives a
-// new leading dim of size 1 stride 0 where PyTorch gives it the stride of the dims after it.
-const STRIDES_FROM_CORE_EXPAND = new Set(['broadcast_to#213']);
 // PyTorch prints the offending tensor in this message; compare up to that point.
 const PREFIX_ONLY = ['torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got'];
 
@@ -127,7 +124,7 @@ describe('join and shape ops match PyTorch 1.13 goldens', () => {
       expect({
         ...got,
         isView: BASE_DIFFERS.has(c.op) ? golden.isView : got.isView,
-        strides: STRIDES_FROM_CORE_EXPAND.has(c.id) ? golden.strides : got.strides,
+        strides: got.strides,
       }).toEqual(golden);
     };
     if ('list' in expected) {

@@ -514,7 +514,7 @@ function quantileImpl(
     else outShape.splice(d, 1);
   } else if (keep) outShape = x._shape.map(() => 1);
   const qIsVector = qTensor !== null && qTensor.dim() === 1;
-  return dispatch(name, [x, qTensor], { dim: hasDim ? d : null, keepdim: keep, interpolation }, () => {
+  return dispatch(name, [x, qTensor], { dim: hasDim ? d : null, keepdim: keep, interpolation, q: qTensor === null ? q : null }, () => {
     const source = hasDim ? x : x.reshape([-1]);
     const sorted = sortImpl(source, hasDim ? d : 0, false, false)[0];
     const lines = linesOf(sorted, hasDim ? d : 0);

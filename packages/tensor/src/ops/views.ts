@@ -51,7 +51,7 @@ export function view(x: Tensor, ...shape: ShapeArg[]): Tensor {
 export function reshape(x: Tensor, ...shape: ShapeArg[]): Tensor {
   const target = inferShape(shapeArgs(shape), x.numel());
   const strides = viewStrides(x._shape, x._strides, target);
-  if (strides !== null) return viewOp('view', x, { shape: target }, target, strides, x._offset);
+  if (strides !== null) return viewOp('reshapeAlias', x, { shape: target }, target, strides, x._offset);
   return dispatch('reshape', [x], { shape: target }, () => {
     const copy = contiguousCopy(x);
     return new Tensor(copy._storage, target);
@@ -135,7 +135,8 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 export function t(x: Tensor): Tensor {
   if (x.dim() > 2)
     throw new RuntimeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
-  return x.dim() < 2 ? viewOp('alias', x, {}, x._shape, x._strides, x._offset) : transpose(x, 0, 1);
+  if (x.dim() < 2) return viewOp('t', x, {}, x._shape, x._strides, x._offset);
+  return viewOp('t', x, {}, [x._shape[1]!, x._shape[0]!], [x._strides[1]!, x._strides[0]!], x._offset);
 }
 
 /** `torch.permute(x, dims)`. */
@@ -192,20 +193,18 @@ export function expand(x: Tensor, ...sizes: ShapeArg[]): Tensor {
     );
   }
   const shift = target.length - x.dim();
-  const shape: number[] = [];
-  const strides: number[] = [];
-  for (let i = 0; i < target.length; i++) {
+  const shape = new Array<number>(target.length);
+  const strides = new Array<number>(target.length);
+  // NOTE [Expand geometry]: as ATen's inferExpandGeometry, walk from the last dim; a new leading dim of size 1 gets
+  // the stride it would have in a contiguous layout, any broadcast (size-changing) dim gets stride 0.
+  for (let i = target.length - 1; i >= 0; i--) {
     const want = target[i]!;
-    if (i < shift) {
-      if (want < 0)
-        throw new RuntimeError(
-          `The expanded size of the tensor (${want}) isn't allowed in a leading, non-existing dimension ${i}`,
-        );
-      shape.push(want);
-      strides.push(0);
-      continue;
+    const existing = i >= shift;
+    if (!existing && want < 0) {
+      throw new RuntimeError(`The expanded size of the tensor (${want}) isn't allowed in a leading, non-existing dimension ${i}`);
     }
-    const have = x._shape[i - shift]!;
+    const have = existing ? x._shape[i - shift]! : 1;
+    let stride = existing ? x._strides[i - shift]! : i === target.length - 1 ? 1 : shape[i + 1]! * strides[i + 1]!;
     const size = want === -1 ? have : want;
     if (have !== size) {
       if (have !== 1) {
@@ -213,12 +212,10 @@ export function expand(x: Tensor, ...sizes: ShapeArg[]): Tensor {
           `The expanded size of the tensor (${size}) must match the existing size (${have}) at non-singleton dimension ${i}.  Target sizes: [${target.join(', ')}].  Tensor sizes: [${x._shape.join(', ')}]`,
         );
       }
-      shape.push(size);
-      strides.push(0);
-    } else {
-      shape.push(size);
-      strides.push(x._strides[i - shift]!);
+      stride = 0;
     }
+    shape[i] = size;
+    strides[i] = stride;
   }
   return viewOp('expand', x, { shape }, shape, strides, x._offset);
 }
