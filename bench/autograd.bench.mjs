@@ -55,8 +55,11 @@ if (probe.status === 0) pytorch = Number(probe.stdout.trim());
 
 console.log('autograd overhead: chain of %d tiny ops, forward + backward', OPS);
 console.log(`  ours:    ${ours.toFixed(2)} µs/op`);
-console.log(`  pytorch: ${pytorch === null ? 'n/a (no /usr/bin/python3 with torch)' : `${pytorch.toFixed(2)} µs/op`}`);
-if (pytorch !== null) console.log(`  ratio pytorch/ours: ${(pytorch / ours).toFixed(2)} (above 1: we are faster)`);
+console.log(
+  `  pytorch: ${pytorch === null ? 'n/a (no /usr/bin/python3 with torch)' : `${pytorch.toFixed(2)} µs/op`}`,
+);
+if (pytorch !== null)
+  console.log(`  ratio pytorch/ours: ${(pytorch / ours).toFixed(2)} (above 1: we are faster)`);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL('./results/autograd.json', import.meta.url),

@@ -3,8 +3,8 @@
  */
 import { installAutogradHooks, RuntimeError, Tensor } from '@proj/tensor';
 import { runEngine } from './engine.js';
-import { prepareInplace, recordOp, type InplacePrep } from './graph.js';
 import { isGradEnabled } from './grad-mode.js';
+import { type InplacePrep, prepareInplace, recordOp } from './graph.js';
 import { type Node, removableHandle } from './node.js';
 
 /** Options of `backward`. */
@@ -28,7 +28,12 @@ export function backward(
   options: Omit<BackwardOptions, 'gradient'> = {},
 ): void {
   const roots = Array.isArray(tensors) ? (tensors as Tensor[]) : [tensors as Tensor];
-  const grads = gradTensors === undefined || gradTensors === null ? [] : Array.isArray(gradTensors) ? gradTensors : [gradTensors as Tensor];
+  const grads =
+    gradTensors === undefined || gradTensors === null
+      ? []
+      : Array.isArray(gradTensors)
+        ? gradTensors
+        : [gradTensors as Tensor];
   if (options.inputs !== undefined && options.inputs.length === 0) {
     throw new RuntimeError("'inputs' argument to backward() cannot be empty.");
   }
@@ -52,7 +57,11 @@ export interface GradOptions {
  * `torch.autograd.grad(outputs, inputs, ...)`: the gradients of `outputs` with respect to `inputs` (leaves or not),
  * without touching any `.grad`. Unused inputs give null with `allowUnused`, zeros with `materializeGrads`.
  */
-export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  options: GradOptions = {},
+): (Tensor | null)[] {
   const roots = Array.isArray(outputs) ? (outputs as Tensor[]) : [outputs as Tensor];
   const targets = Array.isArray(inputs) ? (inputs as Tensor[]) : [inputs as Tensor];
   const g = options.gradOutputs;
@@ -67,7 +76,8 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
 }
 
 Tensor.prototype.registerHook = function (hook) {
-  if (!this.requiresGrad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
+  if (!this.requiresGrad)
+    throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
   const meta = this._meta();
   if (meta.gradFn === null) {
     meta.hooks.push(hook);
@@ -81,8 +91,10 @@ Tensor.prototype.registerHook = function (hook) {
 };
 
 Tensor.prototype.registerPostAccumulateGradHook = function (hook) {
-  if (!this.isLeaf) throw new RuntimeError('post accumulate grad hooks cannot be registered on non-leaf tensors');
-  if (!this.requiresGrad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
+  if (!this.isLeaf)
+    throw new RuntimeError('post accumulate grad hooks cannot be registered on non-leaf tensors');
+  if (!this.requiresGrad)
+    throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
   const meta = this._meta();
   meta.postAccumulateGradHooks.push(hook);
   return removableHandle(meta.postAccumulateGradHooks, hook);

@@ -4,8 +4,8 @@
  */
 import { isFloatingPoint, onesLike, RuntimeError, type Tensor } from '@proj/tensor';
 import { isAnomalyEnabled } from './anomaly.js';
-import { accumulateGradOf, AccumulateGrad, edgeOf } from './graph.js';
 import { noGrad, setGradEnabled } from './grad-mode.js';
+import { AccumulateGrad, accumulateGradOf, edgeOf } from './graph.js';
 import type { Node } from './node.js';
 
 /** Options shared by `backward` and `grad`. */
@@ -29,7 +29,8 @@ function rootGrads(roots: readonly Tensor[], grads: readonly (Tensor | null | un
   return roots.map((root, i) => {
     const grad = grads[i] ?? null;
     if (grad === null) {
-      if (root.numel() !== 1) throw new RuntimeError('grad can be implicitly created only for scalar outputs');
+      if (root.numel() !== 1)
+        throw new RuntimeError('grad can be implicitly created only for scalar outputs');
       return onesLike(root);
     }
     const a = grad.shape;
@@ -51,7 +52,11 @@ function add(a: Tensor | null, b: Tensor): Tensor {
 /**
  * Runs backward from `roots` with `grads`. Returns the captured gradients in `capture` mode (else an empty array).
  */
-export function runEngine(roots: readonly Tensor[], grads: readonly (Tensor | null | undefined)[], options: EngineOptions): (Tensor | null)[] {
+export function runEngine(
+  roots: readonly Tensor[],
+  grads: readonly (Tensor | null | undefined)[],
+  options: EngineOptions,
+): (Tensor | null)[] {
   roots.forEach((root, i) => {
     if (!root.requiresGrad) {
       throw new RuntimeError(`element ${i} of tensors does not require grad and does not have a grad_fn`);
@@ -143,7 +148,8 @@ export function runEngine(roots: readonly Tensor[], grads: readonly (Tensor | nu
     const buffer = bufferOf(fn);
     buffer[nr] = add(buffer[nr] ?? null, initial[i]!);
   });
-  for (const [fn] of rootEdges) if (fn !== null && (dependencies.get(fn) ?? 0) === 0 && !ready.includes(fn)) pushReady(fn);
+  for (const [fn] of rootEdges)
+    if (fn !== null && (dependencies.get(fn) ?? 0) === 0 && !ready.includes(fn)) pushReady(fn);
 
   const guard = setGradEnabled(createGraph);
   try {
@@ -257,7 +263,10 @@ function checkAnomaly(node: Node, gradInputs: readonly (Tensor | null)[]): void 
   gradInputs.forEach((g, i) => {
     if (g === null || !isFloatingPoint(g.dtype)) return;
     if (noGrad(() => g.isnan().any().item())) {
-      const trace = node.traceback === null ? '' : `\nTraceback of forward call that caused the error:\n${node.traceback}`;
+      const trace =
+        node.traceback === null
+          ? ''
+          : `\nTraceback of forward call that caused the error:\n${node.traceback}`;
       throw new RuntimeError(`Function '${node.name}' returned nan values in its ${i}th output.${trace}`);
     }
   });

@@ -35,9 +35,10 @@ function guard(restore: () => void): ModeGuard {
 function withMode<T>(enabled: boolean, fn?: () => T): T | ModeGuard {
   const previous = gradEnabled;
   gradEnabled = enabled;
-  if (fn === undefined) return guard(() => {
-    gradEnabled = previous;
-  });
+  if (fn === undefined)
+    return guard(() => {
+      gradEnabled = previous;
+    });
   try {
     return fn();
   } finally {
@@ -79,9 +80,10 @@ export function inferenceMode(): ModeGuard;
 export function inferenceMode<T>(fn?: () => T): T | ModeGuard {
   const previous = inferenceEnabled;
   inferenceEnabled = true;
-  if (fn === undefined) return guard(() => {
-    inferenceEnabled = previous;
-  });
+  if (fn === undefined)
+    return guard(() => {
+      inferenceEnabled = previous;
+    });
   try {
     return fn();
   } finally {

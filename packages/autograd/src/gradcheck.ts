@@ -110,7 +110,13 @@ export function gradcheck(fn: Fn, inputs: Tensor | Tensor[], options: GradcheckO
   return true;
 }
 
-function formatJacobian(source: Float64Array[] | Float64Array[][], k: number, rows: number, cols: number, byRow: boolean): string {
+function formatJacobian(
+  source: Float64Array[] | Float64Array[][],
+  k: number,
+  rows: number,
+  cols: number,
+  byRow: boolean,
+): string {
   const lines: string[] = [];
   for (let i = 0; i < Math.min(rows, 8); i++) {
     const values: string[] = [];
@@ -132,7 +138,11 @@ export class GradcheckError extends RuntimeError {
  * `torch.autograd.gradgradcheck(fn, inputs)`: gradcheck of the first derivatives (with random output gradients),
  * which checks that the backward formulas are themselves differentiable and correct.
  */
-export function gradgradcheck(fn: Fn, inputs: Tensor | Tensor[], options: GradcheckOptions & { gradOutputs?: Tensor[] } = {}): boolean {
+export function gradgradcheck(
+  fn: Fn,
+  inputs: Tensor | Tensor[],
+  options: GradcheckOptions & { gradOutputs?: Tensor[] } = {},
+): boolean {
   const list = Array.isArray(inputs) ? inputs : [inputs];
   const outputs = outputsOf(fn, list);
   const gradOutputs =
@@ -144,7 +154,11 @@ export function gradgradcheck(fn: Fn, inputs: Tensor | Tensor[], options: Gradch
     const gos = args.slice(list.length);
     const outs = outputsOf(fn, ins).filter((o) => o.requiresGrad);
     const targets = ins.filter((t) => t.requiresGrad);
-    const grads = grad(outs, targets, { gradOutputs: gos.slice(0, outs.length), createGraph: true, allowUnused: true });
+    const grads = grad(outs, targets, {
+      gradOutputs: gos.slice(0, outs.length),
+      createGraph: true,
+      allowUnused: true,
+    });
     return grads.map((g, i) => g ?? zerosLike(targets[i]!));
   };
   void differentiable;

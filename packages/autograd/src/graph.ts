@@ -10,10 +10,10 @@ import {
   type Tensor,
   zeros,
 } from '@proj/tensor';
+import { anomalyTraceback } from './anomaly.js';
 import { type Formula, type FormulaContext, formulaFor } from './formula.js';
 import { isGradEnabled } from './grad-mode.js';
 import { type Edge, Node, SavedTensor } from './node.js';
-import { anomalyTraceback } from './anomaly.js';
 import { sumToShape } from './sum-to-shape.js';
 
 /** The node that accumulates gradients into a leaf's `.grad`. */
@@ -110,12 +110,14 @@ export class FormulaNode extends Node {
       needsInputGrad,
       input(i) {
         const saved = savedInputs[i];
-        if (saved === undefined || saved === null) throw new RuntimeError(`${op}: input ${i} was not saved for backward`);
+        if (saved === undefined || saved === null)
+          throw new RuntimeError(`${op}: input ${i} was not saved for backward`);
         return saved.unpack();
       },
       output(i) {
         const saved = savedOutputs[i];
-        if (saved === undefined || saved === null) throw new RuntimeError(`${op}: output ${i} was not saved for backward`);
+        if (saved === undefined || saved === null)
+          throw new RuntimeError(`${op}: output ${i} was not saved for backward`);
         return saved.unpack();
       },
       inputShape: (i) => this.inputMeta[i]!.shape,
@@ -175,8 +177,12 @@ class MissingFormulaNode extends Node {
  * PyTorch records some ops with a Python number differently (`x ** 2` is PowBackward0 with one edge, `2 - x` is
  * RsubBackward1); @proj/tensor marks the 0-d tensors it makes from numbers as `_wrappedNumber`.
  */
-function scalarVariant(op: string, inputs: readonly (Tensor | null)[]): { name: string; dropInput: number } | null {
-  const wrapped = (i: number) => (inputs[i] as { _wrappedNumber?: boolean } | null | undefined)?._wrappedNumber === true;
+function scalarVariant(
+  op: string,
+  inputs: readonly (Tensor | null)[],
+): { name: string; dropInput: number } | null {
+  const wrapped = (i: number) =>
+    (inputs[i] as { _wrappedNumber?: boolean } | null | undefined)?._wrappedNumber === true;
   if ((op === 'pow' || op === 'pow_') && wrapped(1)) return { name: 'PowBackward0', dropInput: 1 };
   if ((op === 'sub' || op === 'sub_') && wrapped(0)) return { name: 'RsubBackward1', dropInput: 0 };
   return null;
@@ -198,14 +204,17 @@ export function prepareInplace(op: string, inputs: readonly (Tensor | null)[]): 
   }
   const base = target._base;
   if (base !== null && base.requiresGrad && base.isLeaf) {
-    throw new RuntimeError('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+    throw new RuntimeError(
+      'a view of a leaf Variable that requires grad is being used in an in-place operation.',
+    );
   }
   const formula = formulaFor(op);
   const clones = new Map<number, Tensor>();
   for (const i of formula?.saveInputs ?? []) {
     const t = inputs[i];
     // Inputs that alias the written tensor must be saved as they were before the write.
-    if (t && (t === target || t.untypedStorage() === target.untypedStorage())) clones.set(i, t.detach().clone());
+    if (t && (t === target || t.untypedStorage() === target.untypedStorage()))
+      clones.set(i, t.detach().clone());
   }
   return { clones };
 }
@@ -231,7 +240,17 @@ export function recordOp(record: OpRecord, prep: InplacePrep | null): void {
       const clone = prep?.clones.get(i);
       return clone !== undefined ? new SavedTensor(clone, null) : new SavedTensor(t, producerOf(t));
     });
-    const formulaNode = new FormulaNode(formula, op, edges, attrs, inputMeta, savedInputs, [], outputs.length, positions);
+    const formulaNode = new FormulaNode(
+      formula,
+      op,
+      edges,
+      attrs,
+      inputMeta,
+      savedInputs,
+      [],
+      outputs.length,
+      positions,
+    );
     node = formulaNode;
     if (record.isInplace) {
       rebaseHistory(record.outputs[0]!, formulaNode);
@@ -244,7 +263,9 @@ export function recordOp(record: OpRecord, prep: InplacePrep | null): void {
       });
     }
     if (formula.saveOutputs) {
-      formulaNode._setSavedOutputs(outputs.map((t, i) => new SavedTensor(t, { name: node.name, outputNr: i })));
+      formulaNode._setSavedOutputs(
+        outputs.map((t, i) => new SavedTensor(t, { name: node.name, outputNr: i })),
+      );
     }
   }
   if (formula === undefined) {
@@ -272,7 +293,11 @@ export function rebaseHistory(target: Tensor, node: Node): void {
     meta.outputNr = 0;
     return;
   }
-  const geometry = { shape: target.shape, strides: target.stride(), offset: target.storageOffset() - base.storageOffset() };
+  const geometry = {
+    shape: target.shape,
+    strides: target.stride(),
+    offset: target.storageOffset() - base.storageOffset(),
+  };
   const copySlices = new CopySlices(node, edgeOf(base), geometry, base.shape, base.stride());
   const baseMeta = base._meta();
   baseMeta.gradFn = copySlices as never;

@@ -20,9 +20,10 @@ install();
 
 export { detectAnomaly, isAnomalyEnabled, setDetectAnomaly } from './anomaly.js';
 export { type BackwardOptions, backward, type GradOptions, grad } from './api.js';
+export { type CheckpointOptions, checkpoint, checkpointWithOptions } from './checkpoint.js';
 export { defineFormulas, type Formula, type FormulaContext, formulaFor, formulaNames } from './formula.js';
-export { GradcheckError, type GradcheckOptions, gradcheck, gradgradcheck } from './gradcheck.js';
-export { AccumulateGrad } from './graph.js';
+export { Function, FunctionBackward, FunctionCtx } from './function.js';
+export * as functional from './functional.js';
 export {
   enableGrad,
   inferenceMode,
@@ -32,11 +33,11 @@ export {
   noGrad,
   setGradEnabled,
 } from './grad-mode.js';
+export { GradcheckError, type GradcheckOptions, gradcheck, gradgradcheck } from './gradcheck.js';
+export { AccumulateGrad } from './graph.js';
 export { type Edge, Node, type RemovableHandle } from './node.js';
 export { sumToShape } from './sum-to-shape.js';
-export { Function, FunctionBackward, FunctionCtx } from './function.js';
-export * as functional from './functional.js';
-export { type CheckpointOptions, checkpoint, checkpointWithOptions } from './checkpoint.js';
+
 import './formulas/join.js';
 import './formulas/linalg.js';
 import './formulas/indexing.js';

@@ -23,7 +23,8 @@ export class SavedTensor {
     const t = this.tensor;
     if (t._version !== this.version) {
       const shape = `[${t.shape.join(', ')}]`;
-      const what = this.producer === null ? '' : `, which is output ${this.producer.outputNr} of ${this.producer.name},`;
+      const what =
+        this.producer === null ? '' : `, which is output ${this.producer.outputNr} of ${this.producer.name},`;
       throw new RuntimeError(
         `one of the variables needed for gradient computation has been modified by an inplace operation: [${t.typeName()} ${shape}]${what} is at version ${t._version}; expected version ${this.version} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
       );
@@ -37,7 +38,10 @@ export type Edge = readonly [Node | null, number];
 
 /** Hook on a node: sees (and may replace) the gradients flowing into or out of it. */
 export type NodePreHook = (gradOutputs: (Tensor | null)[]) => (Tensor | null)[] | undefined | void;
-export type NodeHook = (gradInputs: (Tensor | null)[], gradOutputs: (Tensor | null)[]) => (Tensor | null)[] | undefined | void;
+export type NodeHook = (
+  gradInputs: (Tensor | null)[],
+  gradOutputs: (Tensor | null)[],
+) => (Tensor | null)[] | undefined | void;
 
 /** Handle returned by hook registration. */
 export type { RemovableHandle };

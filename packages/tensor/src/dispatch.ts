@@ -88,7 +88,10 @@ export function dispatch<T extends Tensor | Tensor[]>(
   }
   if (record) {
     const outputs: readonly Tensor[] = Array.isArray(result) ? (result as Tensor[]) : [result as Tensor];
-    hooks!.record({ op, inputs, attrs, outputs, isView: flags?.isView, isInplace: flags?.isInplace }, prepared);
+    hooks!.record(
+      { op, inputs, attrs, outputs, isView: flags?.isView, isInplace: flags?.isInplace },
+      prepared,
+    );
   }
   return result;
 }

@@ -12,11 +12,18 @@ import { cpuBackend } from './backends/cpu/index.js';
 
 registerBackend(cpuBackend);
 
-export { type Backend, getBackend, isBackendRegistered, normalizeDevice, registerBackend } from './backend.js';
+export {
+  type Backend,
+  getBackend,
+  isBackendRegistered,
+  normalizeDevice,
+  registerBackend,
+} from './backend.js';
+export { type AutogradHooks, dispatch, installAutogradHooks, type OpRecord } from './dispatch.js';
 export {
   canCast,
-  type DType,
   DTYPES,
+  type DType,
   getDefaultDtype,
   isFloatingPoint,
   itemsize,
@@ -27,13 +34,58 @@ export {
   setDefaultDtype,
   type TypedArray,
 } from './dtype.js';
-export { type AutogradHooks, dispatch, installAutogradHooks, type OpRecord } from './dispatch.js';
 export { IndexError, NotImplementedError, RuntimeError, ValueError } from './errors.js';
 export { getPrintoptions, type PrintOptions, setPrintoptions } from './format.js';
 export type { ArgReduceOpName, ElementwiseOpName, ReduceOpName, ScanOpName } from './kernel-names.js';
 export { broadcastShapes, contiguousStrides } from './layout.js';
-export { Storage } from './storage.js';
-export { type AutogradMeta, type GradFnLike, Tensor, type TensorOrScalar } from './tensor.js';
+export type { RemovableHandle } from './ops/autograd-methods.js';
+export * from './ops/compare.js';
+export { copy_, type ToOptions, to, toTypedArray } from './ops/convert.js';
+export * from './ops/creation.js';
+export { einsum } from './ops/einsum.js';
+export * from './ops/elementwise.js';
+export { emptyTensor as _emptyTensor } from './ops/helpers.js';
+export {
+  argwhere,
+  get,
+  type IndexItem,
+  type IndexPutOptions,
+  indexPut,
+  indexPut_,
+  maskedFill,
+  maskedFill_,
+  maskedScatter,
+  maskedScatter_,
+  maskedSelect,
+  type NestedIndexArray,
+  type NonzeroOptions,
+  nonzero,
+  type Slice,
+  set,
+  slice,
+  take,
+  whereNonzero,
+} from './ops/indexing.js';
+export * from './ops/join.js';
+export * as linalg from './ops/linalg.js';
+export { det, inverse, legacySvd as svd, logdet, matrixPower, pinverse, slogdet } from './ops/linalg.js';
+export * from './ops/matmul.js';
+export { tensorToString } from './ops/print.js';
+export * from './ops/random.js';
+export * from './ops/reduce.js';
+export * from './ops/scatter.js';
+export {
+  deserialize,
+  load,
+  loadAsync,
+  type Saveable,
+  save,
+  saveAsync,
+  serialize,
+} from './ops/serialization.js';
+export * from './ops/shape-ops.js';
+export * from './ops/sort.js';
+export * from './ops/views.js';
 export {
   DEFAULT_RNG_SEED,
   defaultGenerator,
@@ -44,44 +96,7 @@ export {
   seed,
   setRngState,
 } from './random/generator.js';
-export * from './ops/creation.js';
-export { to, copy_, toTypedArray, type ToOptions } from './ops/convert.js';
-export * from './ops/elementwise.js';
-export { emptyTensor as _emptyTensor } from './ops/helpers.js';
-export * from './ops/matmul.js';
-export * from './ops/random.js';
-export * from './ops/reduce.js';
-export * from './ops/views.js';
-export { tensorToString } from './ops/print.js';
-export { deserialize, load, loadAsync, type Saveable, save, saveAsync, serialize } from './ops/serialization.js';
-export * from './ops/compare.js';
-export * from './ops/join.js';
-export * from './ops/shape-ops.js';
-export {
-  argwhere,
-  get,
-  type IndexItem,
-  indexPut,
-  indexPut_,
-  type IndexPutOptions,
-  maskedFill,
-  maskedFill_,
-  maskedScatter,
-  maskedScatter_,
-  maskedSelect,
-  type NestedIndexArray,
-  nonzero,
-  type NonzeroOptions,
-  set,
-  type Slice,
-  slice,
-  take,
-  whereNonzero,
-} from './ops/indexing.js';
-export * from './ops/scatter.js';
-export * as linalg from './ops/linalg.js';
-export { det, inverse, legacySvd as svd, logdet, matrixPower, pinverse, slogdet } from './ops/linalg.js';
-export { einsum } from './ops/einsum.js';
-export * from './ops/sort.js';
-export type { RemovableHandle } from './ops/autograd-methods.js';
+export { Storage } from './storage.js';
+export { type AutogradMeta, type GradFnLike, Tensor, type TensorOrScalar } from './tensor.js';
+
 import './ops/autograd-methods.js';

@@ -2,8 +2,9 @@
  * Derivatives of the elementwise ops (PyTorch's derivatives.yaml, including its subgradient conventions: `abs`
  * and `relu` have gradient 0 at 0, `maximum`/`minimum` split ties evenly, `clamp` passes the gradient at the bounds).
  */
-import * as torch from '@proj/tensor';
+
 import type { Tensor } from '@proj/tensor';
+import * as torch from '@proj/tensor';
 import { defineFormulas, type Formula } from '../formula.js';
 
 const { mul, div, neg, where } = torch;
@@ -17,7 +18,11 @@ type Grads = readonly (Tensor | null)[];
 const zeroGrad = (g: Tensor) => mul(g, 0);
 
 /** A one-input formula over the saved input `x`, output `y` and incoming gradient `g`. */
-function unary(name: string, grad: (g: Tensor, x: () => Tensor, y: () => Tensor) => Tensor, save: { input?: boolean; output?: boolean } = { input: true }): Formula {
+function unary(
+  name: string,
+  grad: (g: Tensor, x: () => Tensor, y: () => Tensor) => Tensor,
+  save: { input?: boolean; output?: boolean } = { input: true },
+): Formula {
   return {
     name,
     saveInputs: save.input ? [0] : [],
@@ -25,7 +30,13 @@ function unary(name: string, grad: (g: Tensor, x: () => Tensor, y: () => Tensor)
     backward(ctx, grads: Grads) {
       const g = grads[0];
       if (g === null || g === undefined) return [null];
-      return [grad(g, () => ctx.input(0), () => ctx.output(0))];
+      return [
+        grad(
+          g,
+          () => ctx.input(0),
+          () => ctx.output(0),
+        ),
+      ];
     },
   };
 }
@@ -64,7 +75,11 @@ defineFormulas({
   logit: unary('LogitBackward0', (g, x) => div(g, mul(x(), torch.sub(1, x())))),
   erf: unary('ErfBackward0', (g, x) => mul(g, mul(x().square().neg().exp(), TWO_OVER_SQRT_PI))),
   erfc: unary('ErfcBackward0', (g, x) => mul(g, mul(x().square().neg().exp(), -TWO_OVER_SQRT_PI))),
-  erfinv: unary('ErfinvBackward0', (g, _x, y) => mul(g, mul(y().square().exp(), Math.sqrt(Math.PI) / 2)), outputOnly),
+  erfinv: unary(
+    'ErfinvBackward0',
+    (g, _x, y) => mul(g, mul(y().square().exp(), Math.sqrt(Math.PI) / 2)),
+    outputOnly,
+  ),
   floor: unary('FloorBackward0', zeroGrad, nothing),
   ceil: unary('CeilBackward0', zeroGrad, nothing),
   trunc: unary('TruncBackward0', zeroGrad, nothing),
@@ -97,7 +112,10 @@ defineFormulas({
     saveInputs: [0, 1],
     backward(ctx, [g]) {
       if (!g) return [null, null];
-      return [ctx.needsInputGrad[0] ? mul(g, ctx.input(1)) : null, ctx.needsInputGrad[1] ? mul(g, ctx.input(0)) : null];
+      return [
+        ctx.needsInputGrad[0] ? mul(g, ctx.input(1)) : null,
+        ctx.needsInputGrad[1] ? mul(g, ctx.input(0)) : null,
+      ];
     },
   },
   div: {
@@ -123,7 +141,12 @@ defineFormulas({
     saveInputs: [0, 1],
     backward(ctx, [g]) {
       if (!g) return [null, null];
-      return [g, ctx.needsInputGrad[1] ? neg(mul(g, div(ctx.input(0), ctx.input(1), { roundingMode: 'floor' }))) : null];
+      return [
+        g,
+        ctx.needsInputGrad[1]
+          ? neg(mul(g, div(ctx.input(0), ctx.input(1), { roundingMode: 'floor' })))
+          : null,
+      ];
     },
   },
   fmod: {
@@ -131,7 +154,12 @@ defineFormulas({
     saveInputs: [0, 1],
     backward(ctx, [g]) {
       if (!g) return [null, null];
-      return [g, ctx.needsInputGrad[1] ? neg(mul(g, div(ctx.input(0), ctx.input(1), { roundingMode: 'trunc' }))) : null];
+      return [
+        g,
+        ctx.needsInputGrad[1]
+          ? neg(mul(g, div(ctx.input(0), ctx.input(1), { roundingMode: 'trunc' })))
+          : null,
+      ];
     },
   },
   pow: {
@@ -232,7 +260,11 @@ defineFormulas({
     backward(ctx, [g]) {
       if (!g) return [null, null, null];
       const w = ctx.input(2);
-      return [mul(g, torch.sub(1, w)), mul(g, w), ctx.needsInputGrad[2] ? mul(g, torch.sub(ctx.input(1), ctx.input(0))) : null];
+      return [
+        mul(g, torch.sub(1, w)),
+        mul(g, w),
+        ctx.needsInputGrad[2] ? mul(g, torch.sub(ctx.input(1), ctx.input(0))) : null,
+      ];
     },
   },
   addcmul: {

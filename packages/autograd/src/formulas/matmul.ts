@@ -1,8 +1,9 @@
 /**
  * Derivatives of the matrix products.
  */
-import * as torch from '@proj/tensor';
+
 import type { Tensor } from '@proj/tensor';
+import * as torch from '@proj/tensor';
 import { defineFormulas } from '../formula.js';
 import { sumToShape } from '../sum-to-shape.js';
 
@@ -41,7 +42,10 @@ defineFormulas({
     saveInputs: [0, 1],
     backward(ctx, [g]) {
       if (!g) return [null, null];
-      return [ctx.needsInputGrad[0] ? mul(g, ctx.input(1)) : null, ctx.needsInputGrad[1] ? mul(g, ctx.input(0)) : null];
+      return [
+        ctx.needsInputGrad[0] ? mul(g, ctx.input(1)) : null,
+        ctx.needsInputGrad[1] ? mul(g, ctx.input(0)) : null,
+      ];
     },
   },
   mv: {

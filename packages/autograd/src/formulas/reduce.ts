@@ -2,8 +2,9 @@
  * Derivatives of reductions, scans and softmax. Ties in max/min-style reductions share the gradient evenly (as
  * PyTorch's full reductions and `amax` do); `max(dim)` sends it to the returned index.
  */
-import * as torch from '@proj/tensor';
+
 import type { Tensor } from '@proj/tensor';
+import * as torch from '@proj/tensor';
 import { defineFormulas, type Formula, type FormulaContext } from '../formula.js';
 
 const { mul, div, where } = torch;

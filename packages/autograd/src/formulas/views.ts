@@ -1,8 +1,9 @@
 /**
  * Derivatives of view ops: each maps the view's gradient back onto the base's shape.
  */
-import * as torch from '@proj/tensor';
+
 import type { Tensor } from '@proj/tensor';
+import * as torch from '@proj/tensor';
 import { defineFormulas, type Formula } from '../formula.js';
 
 /** A one-input view formula computed from the gradient and the recorded attrs/input shape. */
@@ -37,7 +38,9 @@ defineFormulas({
     (g, _a, shape) => g.reshape(shape),
   ),
   unsqueeze: viewFormula('UnsqueezeBackward0', (g, attrs) => g.squeeze(attrs.dim as number)),
-  transpose: viewFormula('TransposeBackward0', (g, attrs) => g.transpose(attrs.dim0 as number, attrs.dim1 as number)),
+  transpose: viewFormula('TransposeBackward0', (g, attrs) =>
+    g.transpose(attrs.dim0 as number, attrs.dim1 as number),
+  ),
   permute: viewFormula('PermuteBackward0', (g, attrs) => {
     const dims = attrs.dims as number[];
     const inverse = new Array<number>(dims.length);
@@ -48,13 +51,17 @@ defineFormulas({
   }),
   expand: viewFormula('ExpandBackward0', (g) => g), // summed back to the input shape by the engine
   narrow: viewFormula('SliceBackward0', (g, attrs, shape) =>
-    scatterIntoZeros(g, shape, (b) => b.narrow(attrs.dim as number, attrs.start as number, attrs.length as number)),
+    scatterIntoZeros(g, shape, (b) =>
+      b.narrow(attrs.dim as number, attrs.start as number, attrs.length as number),
+    ),
   ),
   select: viewFormula('SelectBackward0', (g, attrs, shape) =>
     scatterIntoZeros(g, shape, (b) => b.select(attrs.dim as number, attrs.index as number)),
   ),
   diagonal: viewFormula('DiagonalBackward0', (g, attrs, shape) =>
-    scatterIntoZeros(g, shape, (b) => b.diagonal(attrs.offset as number, attrs.dim1 as number, attrs.dim2 as number)),
+    scatterIntoZeros(g, shape, (b) =>
+      b.diagonal(attrs.offset as number, attrs.dim1 as number, attrs.dim2 as number),
+    ),
   ),
   unfold: viewFormula('UnfoldBackward0', (g, attrs, shape) => {
     const dim = attrs.dimension as number;

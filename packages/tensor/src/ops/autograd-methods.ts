@@ -27,7 +27,9 @@ declare module '../tensor.js' {
 }
 
 function needsAutograd(): never {
-  throw new RuntimeError("this method needs the autograd engine: import '@proj/autograd' (or '@proj/nn') first");
+  throw new RuntimeError(
+    "this method needs the autograd engine: import '@proj/autograd' (or '@proj/nn') first",
+  );
 }
 
 Tensor.prototype.registerHook = needsAutograd;

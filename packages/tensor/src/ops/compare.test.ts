@@ -4,7 +4,9 @@ import * as torch from '../index.js';
 // Expected values printed by PyTorch 1.13 for the same inputs.
 describe('equal / isclose / allclose', () => {
   const a = torch.tensor([1.0, 2.0, Number.NaN, Number.POSITIVE_INFINITY, 1e-9, 100.0], { dtype: 'float32' });
-  const b = torch.tensor([1.0 + 1e-6, 2.1, Number.NaN, Number.POSITIVE_INFINITY, 0.0, 100.001], { dtype: 'float32' });
+  const b = torch.tensor([1.0 + 1e-6, 2.1, Number.NaN, Number.POSITIVE_INFINITY, 0.0, 100.001], {
+    dtype: 'float32',
+  });
 
   test('isclose defaults, equalNan and rtol', () => {
     expect(torch.isclose(a, b).tolist()).toEqual([true, false, false, true, true, true]);
@@ -20,7 +22,10 @@ describe('equal / isclose / allclose', () => {
   });
 
   test('integer inputs and dtype mismatch', () => {
-    expect(torch.isclose(torch.tensor([1, 5]), torch.tensor([1, 6]), { rtol: 0.2 }).tolist()).toEqual([true, true]);
+    expect(torch.isclose(torch.tensor([1, 5]), torch.tensor([1, 6]), { rtol: 0.2 }).tolist()).toEqual([
+      true,
+      true,
+    ]);
     expect(() => torch.isclose(torch.tensor([1]), torch.tensor([1.5]))).toThrow('Long did not match Float');
   });
 });

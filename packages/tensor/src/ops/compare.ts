@@ -10,7 +10,8 @@ import { all } from './reduce.js';
 
 /** `torch.equal(a, b)`: true when shapes match and every element is equal (NaN is never equal). */
 export function equal(a: Tensor, b: Tensor): boolean {
-  if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError('equal(): arguments must be Tensors');
+  if (!(a instanceof Tensor) || !(b instanceof Tensor))
+    throw new TypeError('equal(): arguments must be Tensors');
   if (a.device !== b.device) {
     throw new RuntimeError(
       `Expected all tensors to be on the same device, but found at least two devices, ${a.device} and ${b.device}!`,

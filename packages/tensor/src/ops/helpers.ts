@@ -15,7 +15,7 @@ import {
 } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, fmtShape, numelOf } from '../layout.js';
-import { Storage } from '../storage.js';
+import type { Storage } from '../storage.js';
 import { Tensor, type TensorOrScalar } from '../tensor.js';
 
 /** Options accepted by creation ops. */
@@ -41,7 +41,8 @@ export function scalarTensor(value: Scalar, dtype: DType, device = 'cpu'): Tenso
 /** Moves a tensor to another device through the backends' host interfaces. */
 export function toDevice(t: Tensor, device: string): Tensor {
   if (t.device === device) return t;
-  const source = t.isContiguous() && t._offset === 0 && t.numel() === t._storage.length ? t : contiguousCopy(t);
+  const source =
+    t.isContiguous() && t._offset === 0 && t.numel() === t._storage.length ? t : contiguousCopy(t);
   const host = getBackend(source.device).toHost(source._storage);
   const storage = getBackend(device).fromHost(source.dtype, host, device);
   return new Tensor(storage, source._shape);
@@ -68,7 +69,12 @@ function computeDtypeForCopy(from: DType, to: DType): DType {
 }
 
 /** Creates a view of `base` with a new layout and links it to the view's base, as PyTorch's `._base`. */
-export function makeView(base: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+export function makeView(
+  base: Tensor,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+): Tensor {
   const view = new Tensor(base._storage, shape, strides, offset);
   view._base = base._base ?? base;
   return view;

@@ -514,45 +514,50 @@ function quantileImpl(
     else outShape.splice(d, 1);
   } else if (keep) outShape = x._shape.map(() => 1);
   const qIsVector = qTensor !== null && qTensor.dim() === 1;
-  return dispatch(name, [x, qTensor], { dim: hasDim ? d : null, keepdim: keep, interpolation, q: qTensor === null ? q : null }, () => {
-    const source = hasDim ? x : x.reshape([-1]);
-    const sorted = sortImpl(source, hasDim ? d : 0, false, false)[0];
-    const lines = linesOf(sorted, hasDim ? d : 0);
-    const n = lines.n;
-    if (n > 2 ** 24) throw new RuntimeError('quantile() input tensor is too large');
-    const round = x.dtype === 'float32' ? Math.fround : (v: number) => v;
-    const rows = lines.rows;
-    const out = emptyTensor(qIsVector ? [qValues.length, ...outShape] : outShape, x.dtype, x.device);
-    const outData = hostData(out) as Float32Array | Float64Array;
-    const data = lines.data as Float32Array | Float64Array;
-    for (let r = 0; r < rows; r++) {
-      const base = r * n;
-      let valid = n;
-      while (valid > 0 && data[base + valid - 1] !== data[base + valid - 1]) valid--;
-      for (let qi = 0; qi < qValues.length; qi++) {
-        const qValue = qValues[qi]!;
-        let rank: number;
-        if (name === 'nanquantile') {
-          rank = round(qValue * (valid - 1));
-          if (rank < 0) rank = 0;
-        } else {
-          rank = valid < n ? n - 1 : round(qValue * (n - 1));
+  return dispatch(
+    name,
+    [x, qTensor],
+    { dim: hasDim ? d : null, keepdim: keep, interpolation, q: qTensor === null ? q : null },
+    () => {
+      const source = hasDim ? x : x.reshape([-1]);
+      const sorted = sortImpl(source, hasDim ? d : 0, false, false)[0];
+      const lines = linesOf(sorted, hasDim ? d : 0);
+      const n = lines.n;
+      if (n > 2 ** 24) throw new RuntimeError('quantile() input tensor is too large');
+      const round = x.dtype === 'float32' ? Math.fround : (v: number) => v;
+      const rows = lines.rows;
+      const out = emptyTensor(qIsVector ? [qValues.length, ...outShape] : outShape, x.dtype, x.device);
+      const outData = hostData(out) as Float32Array | Float64Array;
+      const data = lines.data as Float32Array | Float64Array;
+      for (let r = 0; r < rows; r++) {
+        const base = r * n;
+        let valid = n;
+        while (valid > 0 && data[base + valid - 1] !== data[base + valid - 1]) valid--;
+        for (let qi = 0; qi < qValues.length; qi++) {
+          const qValue = qValues[qi]!;
+          let rank: number;
+          if (name === 'nanquantile') {
+            rank = round(qValue * (valid - 1));
+            if (rank < 0) rank = 0;
+          } else {
+            rank = valid < n ? n - 1 : round(qValue * (n - 1));
+          }
+          if (interpolation === 'lower') rank = Math.floor(rank);
+          else if (interpolation === 'higher') rank = Math.ceil(rank);
+          else if (interpolation === 'nearest') rank = roundHalfEven(rank);
+          const below = Math.trunc(rank);
+          let result = data[base + below]!;
+          if (interpolation === 'linear' || interpolation === 'midpoint') {
+            const weight = interpolation === 'midpoint' ? 0.5 : round(rank - below);
+            const above = data[base + Math.ceil(rank)]!;
+            result = lerp(result, above, weight, round);
+          }
+          outData[qi * rows + r] = result;
         }
-        if (interpolation === 'lower') rank = Math.floor(rank);
-        else if (interpolation === 'higher') rank = Math.ceil(rank);
-        else if (interpolation === 'nearest') rank = roundHalfEven(rank);
-        const below = Math.trunc(rank);
-        let result = data[base + below]!;
-        if (interpolation === 'linear' || interpolation === 'midpoint') {
-          const weight = interpolation === 'midpoint' ? 0.5 : round(rank - below);
-          const above = data[base + Math.ceil(rank)]!;
-          result = lerp(result, above, weight, round);
-        }
-        outData[qi * rows + r] = result;
       }
-    }
-    return out;
-  });
+      return out;
+    },
+  );
 }
 
 function roundHalfEven(value: number): number {

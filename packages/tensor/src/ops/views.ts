@@ -201,10 +201,16 @@ export function expand(x: Tensor, ...sizes: ShapeArg[]): Tensor {
     const want = target[i]!;
     const existing = i >= shift;
     if (!existing && want < 0) {
-      throw new RuntimeError(`The expanded size of the tensor (${want}) isn't allowed in a leading, non-existing dimension ${i}`);
+      throw new RuntimeError(
+        `The expanded size of the tensor (${want}) isn't allowed in a leading, non-existing dimension ${i}`,
+      );
     }
     const have = existing ? x._shape[i - shift]! : 1;
-    let stride = existing ? x._strides[i - shift]! : i === target.length - 1 ? 1 : shape[i + 1]! * strides[i + 1]!;
+    let stride = existing
+      ? x._strides[i - shift]!
+      : i === target.length - 1
+        ? 1
+        : shape[i + 1]! * strides[i + 1]!;
     const size = want === -1 ? have : want;
     if (have !== size) {
       if (have !== 1) {
