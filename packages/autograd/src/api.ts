@@ -84,8 +84,7 @@ Tensor.prototype.registerHook = function (hook) {
     return removableHandle(meta.hooks, hook);
   }
   const node = meta.gradFn as unknown as Node;
-  const list = node.tensorPreHooks.get(meta.outputNr) ?? [];
-  node.tensorPreHooks.set(meta.outputNr, list);
+  const list = node.tensorPreHookList(meta.outputNr);
   list.push(hook);
   return removableHandle(list, hook);
 };
@@ -106,8 +105,7 @@ Tensor.prototype.retainGrad = function () {
   if (meta.gradFn === null || meta.retainsGrad) return;
   meta.retainsGrad = true;
   const node = meta.gradFn as unknown as Node;
-  const list = node.tensorPreHooks.get(meta.outputNr) ?? [];
-  node.tensorPreHooks.set(meta.outputNr, list);
+  const list = node.tensorPreHookList(meta.outputNr);
   // Runs after the user's hooks registered before it, like PyTorch's retains_grad hook (it sees the final grad).
   list.push((g: Tensor) => {
     const current = meta.grad;

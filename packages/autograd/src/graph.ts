@@ -234,7 +234,7 @@ export function recordOp(record: OpRecord, prep: InplacePrep | null): void {
   if (formula === undefined) {
     node = new MissingFormulaNode(op, edges, outputs.length);
   } else {
-    const inputMeta = inputs.map((t) => (t === null ? null : { shape: t.shape, dtype: t.dtype }));
+    const inputMeta = inputs.map((t) => (t === null ? null : { shape: t._shape, dtype: t.dtype }));
     const savedInputs = inputs.map((t, i) => {
       if (t === null || !(formula.saveInputs ?? []).includes(i)) return null;
       const clone = prep?.clones.get(i);

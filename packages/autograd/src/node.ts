@@ -56,20 +56,53 @@ export function removableHandle<T>(list: T[], item: T): RemovableHandle {
   };
 }
 
+const EMPTY_MAP: ReadonlyMap<number, never[]> = new Map();
+const EMPTY_LIST: readonly never[] = Object.freeze([]);
+
 /** A node of the backward graph. */
 export abstract class Node {
   /** Creation order; later nodes run first when both are ready, as in PyTorch. */
   readonly sequenceNr = sequence++;
   /** Where each input's gradient goes. */
   nextFunctions: Edge[];
+  // Hook lists are created on first registration: most nodes never get one, and this runs once per recorded op.
+  private _tensorPreHooks: Map<number, ((grad: Tensor) => Tensor | undefined | void)[]> | null = null;
+  private _preHooks: NodePreHook[] | null = null;
+  private _hooks: NodeHook[] | null = null;
+  private _metadata: Record<string, unknown> | null = null;
+
   /** Per-output tensor hooks (`registerHook` on a non-leaf) and `retainGrad` captures, keyed by output index. */
-  readonly tensorPreHooks = new Map<number, ((grad: Tensor) => Tensor | undefined | void)[]>();
-  readonly preHooks: NodePreHook[] = [];
-  readonly hooks: NodeHook[] = [];
+  get tensorPreHooks(): ReadonlyMap<number, ((grad: Tensor) => Tensor | undefined | void)[]> {
+    return this._tensorPreHooks ?? EMPTY_MAP;
+  }
+
+  /** The (created on demand) list of tensor hooks for output `outputNr`. */
+  tensorPreHookList(outputNr: number): ((grad: Tensor) => Tensor | undefined | void)[] {
+    this._tensorPreHooks ??= new Map();
+    let list = this._tensorPreHooks.get(outputNr);
+    if (list === undefined) {
+      list = [];
+      this._tensorPreHooks.set(outputNr, list);
+    }
+    return list;
+  }
+
+  get preHooks(): readonly NodePreHook[] {
+    return this._preHooks ?? EMPTY_LIST;
+  }
+
+  get hooks(): readonly NodeHook[] {
+    return this._hooks ?? EMPTY_LIST;
+  }
+
+  /** Free-form metadata, as `grad_fn.metadata`. */
+  get metadata(): Record<string, unknown> {
+    this._metadata ??= {};
+    return this._metadata;
+  }
+
   /** Stack of the forward call that created the node (anomaly mode). */
   traceback: string | null = null;
-  /** Free-form metadata, as `grad_fn.metadata`. */
-  readonly metadata: Record<string, unknown> = {};
 
   constructor(
     readonly name: string,
@@ -88,14 +121,16 @@ export abstract class Node {
 
   /** `grad_fn.register_hook(fn)`: called with (gradInputs, gradOutputs) after the node ran. */
   registerHook(hook: NodeHook): RemovableHandle {
-    this.hooks.push(hook);
-    return removableHandle(this.hooks, hook);
+    this._hooks ??= [];
+    this._hooks.push(hook);
+    return removableHandle(this._hooks, hook);
   }
 
   /** `grad_fn.register_prehook(fn)`: called with gradOutputs before the node runs; may replace them. */
   registerPrehook(hook: NodePreHook): RemovableHandle {
-    this.preHooks.push(hook);
-    return removableHandle(this.preHooks, hook);
+    this._preHooks ??= [];
+    this._preHooks.push(hook);
+    return removableHandle(this._preHooks, hook);
   }
 
   /** PyTorch's `name()`. */
