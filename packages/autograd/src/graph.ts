@@ -43,20 +43,6 @@ export function edgeOf(t: Tensor | null): Edge {
   return [meta.gradFn as unknown as Node, meta.outputNr];
 }
 
-function producerOf(t: Tensor): { name: string; outputNr: number } | null {
-  const meta = t._autograd;
-  if (meta === null || meta.gradFn === null) return null;
-  const outputNr = meta.outputNr;
-  const original = meta.gradFn.name;
-  // Like PyTorch's SavedVariable, name the tensor's grad_fn as it is when the error is raised.
-  return {
-    get name() {
-      return t._autograd?.gradFn?.name ?? original;
-    },
-    outputNr,
-  };
-}
-
 interface InputMeta {
   shape: number[];
   dtype: Tensor['dtype'];
@@ -238,7 +224,7 @@ export function recordOp(record: OpRecord, prep: InplacePrep | null): void {
     const savedInputs = inputs.map((t, i) => {
       if (t === null || !(formula.saveInputs ?? []).includes(i)) return null;
       const clone = prep?.clones.get(i);
-      return clone !== undefined ? new SavedTensor(clone, null) : new SavedTensor(t, producerOf(t));
+      return clone !== undefined ? new SavedTensor(clone, null) : new SavedTensor(t);
     });
     const formulaNode = new FormulaNode(
       formula,

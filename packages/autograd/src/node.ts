@@ -12,8 +12,11 @@ export class SavedTensor {
   readonly version: number;
   constructor(
     readonly tensor: Tensor,
-    /** The node whose output this tensor is (for the error message), if any. */
-    readonly producer: { name: string; outputNr: number } | null,
+    /**
+     * The node whose output this tensor is, for the error message. When omitted, the tensor's grad_fn at the time of
+     * the error is named, as PyTorch's SavedVariable does.
+     */
+    readonly producer?: { name: string; outputNr: number } | null,
   ) {
     this.version = tensor._version;
   }
@@ -23,8 +26,14 @@ export class SavedTensor {
     const t = this.tensor;
     if (t._version !== this.version) {
       const shape = `[${t.shape.join(', ')}]`;
-      const what =
-        this.producer === null ? '' : `, which is output ${this.producer.outputNr} of ${this.producer.name},`;
+      const meta = t._autograd;
+      const producer =
+        this.producer !== undefined
+          ? this.producer
+          : meta === null || meta.gradFn === null
+            ? null
+            : { name: meta.gradFn.name, outputNr: meta.outputNr };
+      const what = producer === null ? '' : `, which is output ${producer.outputNr} of ${producer.name},`;
       throw new RuntimeError(
         `one of the variables needed for gradient computation has been modified by an inplace operation: [${t.typeName()} ${shape}]${what} is at version ${t._version}; expected version ${this.version} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
       );
