@@ -32,25 +32,41 @@ function elementwise(
     domain,
     EXPRESSION_HELPERS,
   );
-  const { shape, strides } = coalesce(out._shape, [out._strides, ...inputs.map((t) => t._strides)]);
-  const kernelParams = params.map((p) =>
-    domain === 'big'
-      ? typeof p === 'bigint'
-        ? p
-        : BigInt(typeof p === 'boolean' ? Number(p) : p)
-      : Number(p),
-  );
-  kernel(
-    shape,
-    hostData(out),
-    strides[0]!,
-    out._offset,
-    inputs.map((t) => hostData(t)),
-    strides.slice(1),
-    inputs.map((t) => t._offset),
-    kernelParams,
-  );
+  const arrays: TypedArray[] = [];
+  const offsets: number[] = [];
+  let contiguous = out.isContiguous();
+  for (const t of inputs) {
+    arrays.push(hostData(t));
+    offsets.push(t._offset);
+    if (contiguous && !t.isContiguous()) contiguous = false;
+  }
+  let shape: readonly number[];
+  let outStrides: readonly number[];
+  let inputStrides: readonly (readonly number[])[];
+  if (contiguous) {
+    // Same shape, all dense: one flat loop (the common case in training), no dim bookkeeping.
+    shape = [out.numel()];
+    outStrides = UNIT_STRIDE;
+    inputStrides = inputs.length === 1 ? UNIT_STRIDES_1 : inputs.length === 2 ? UNIT_STRIDES_2 : inputs.map(() => UNIT_STRIDE);
+  } else {
+    const coalesced = coalesce(out._shape, [out._strides, ...inputs.map((t) => t._strides)]);
+    shape = coalesced.shape;
+    outStrides = coalesced.strides[0]!;
+    inputStrides = coalesced.strides.slice(1);
+  }
+  const kernelParams =
+    params.length === 0
+      ? NO_PARAMS
+      : params.map((p) =>
+          domain === 'big' ? (typeof p === 'bigint' ? p : BigInt(typeof p === 'boolean' ? Number(p) : p)) : Number(p),
+        );
+  kernel(shape, hostData(out), outStrides, out._offset, arrays, inputStrides, offsets, kernelParams);
 }
+
+const UNIT_STRIDE: readonly number[] = [1];
+const UNIT_STRIDES_1: readonly (readonly number[])[] = [UNIT_STRIDE];
+const UNIT_STRIDES_2: readonly (readonly number[])[] = [UNIT_STRIDE, UNIT_STRIDE];
+const NO_PARAMS: readonly (number | bigint)[] = [];
 
 /** Encodes a scalar as the raw storage value of `dtype`. */
 export function encodeScalar(dtype: DType, value: Scalar): number | bigint {
