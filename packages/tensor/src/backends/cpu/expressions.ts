@@ -290,8 +290,14 @@ const TABLE: Record<ElementwiseOpName, ExpressionSet> = {
   // ternary
   where: { num: 'x0 !== 0 ? x1 : x2', big: 'x0 !== 0n ? x1 : x2' },
   lerp: { num: 'lerp(x0, x1, x2)' },
-  addcmul: { num: 'x0 + p0 * x1 * x2', big: 'x0 + p0 * x1 * x2' },
-  addcdiv: { num: 'x0 + p0 * (x1 / x2)' },
+  // float32: ATen evaluates `self + value * t1 * t2` (and `self + value * t1 / t2`) left to right in float, rounding
+  // each step; the store rounds the final add.
+  addcmul: {
+    num: 'x0 + p0 * x1 * x2',
+    big: 'x0 + p0 * x1 * x2',
+    float32: 'x0 + Math.fround(Math.fround(Math.fround(p0) * x1) * x2)',
+  },
+  addcdiv: { num: 'x0 + p0 * (x1 / x2)', float32: 'x0 + Math.fround(Math.fround(Math.fround(p0) * x1) / x2)' },
   // PyTorch: NaN bounds give NaN, else min(max(x, lo), hi) with std::max/std::min (so lo > hi gives hi, and a
   // NaN input stays NaN)
   clampTensor: {
