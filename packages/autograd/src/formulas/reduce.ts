@@ -71,6 +71,20 @@ function indexedExtremum(name: string): Formula {
   };
 }
 
+/** cummax/cummin: each output's gradient goes to the element whose index it reported (summed where they repeat). */
+function cumulativeExtremum(name: string): Formula {
+  return {
+    name,
+    saveOutputs: true,
+    backward(ctx, [g]) {
+      if (!g) return [null];
+      if (ctx.inputShape(0).length === 0) return [g];
+      const dim = ctx.attrs.dim as number;
+      return [torch.zerosLike(g).scatterAdd(dim, ctx.output(1), g)];
+    },
+  };
+}
+
 /** Sum over positions j >= i along `dim` (a reversed cumulative sum), built from cumsum so it stays differentiable. */
 function reverseCumsum(x: Tensor, dim: number): Tensor {
   return torch.sub(x.sum(dim, true), x.cumsum(dim)).add(x);
@@ -231,6 +245,8 @@ defineFormulas({
       return [mul(reverseCumsum(mul(g, ctx.output(0).neg().exp()), dim), x.exp())];
     },
   },
+  cummax: cumulativeExtremum('CummaxBackward0'),
+  cummin: cumulativeExtremum('CumminBackward0'),
   softmax: {
     name: 'SoftmaxBackward0',
     saveOutputs: true,

@@ -1,0 +1,12 @@
+/**
+ * `torch.nn.functional`: every layer and loss as a function. Import as `import { F } from '@proj/nn'`.
+ */
+export * from './activation.js';
+export * from './conv.js';
+export * from './dropout.js';
+export * from './embedding.js';
+export * from './linear.js';
+export * from './loss.js';
+export * from './misc.js';
+export * from './normalization.js';
+export * from './pooling.js';
