@@ -13,6 +13,7 @@
 import '@proj/autograd';
 import './internal/im2col.js';
 
+export { type MultiHeadAttentionOptions, multiHeadAttentionForward } from './functional/attention.js';
 export * as F from './functional/index.js';
 export * as functional from './functional/index.js';
 export * as init from './init.js';
@@ -29,14 +30,19 @@ export {
   type StateDict,
 } from './module.js';
 export * from './modules/activation.js';
+export * from './modules/attention.js';
 export * from './modules/container.js';
 export * from './modules/conv.js';
+export * from './modules/ctc.js';
 export * from './modules/dropout.js';
+export * from './modules/lazy.js';
 export * from './modules/linear.js';
 export * from './modules/loss.js';
 export * from './modules/normalization.js';
 export * from './modules/pooling.js';
+export * from './modules/rnn.js';
 export * from './modules/shape.js';
 export * from './modules/sparse.js';
+export * from './modules/transformer.js';
 export { Buffer, Parameter } from './parameter.js';
 export * as utils from './utils/index.js';

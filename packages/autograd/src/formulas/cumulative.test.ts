@@ -21,3 +21,25 @@ describe('cummax / cummin gradients', () => {
     expect(x.grad?.tolist()).toEqual([1, 2, 0, 2, 0]);
   });
 });
+
+describe('cumprod gradient with zeros', () => {
+  test('matches PyTorch where out / x is undefined', () => {
+    // x = torch.tensor([2., 0., 3., 0., 5.], requires_grad=True); x.cumprod(0).sum().backward(); x.grad
+    // -> tensor([1., 8., 0., 0., 0.])
+    const x = torch.tensor([2, 0, 3, 0, 5], { dtype: 'float32', requiresGrad: true });
+    x.cumprod(0).sum().backward();
+    expect(x.grad?.tolist()).toEqual([1, 8, 0, 0, 0]);
+  });
+
+  test('gradcheck and gradgradcheck through zeros', () => {
+    const x = torch.tensor(
+      [
+        [1.5, 0, -2],
+        [0, 0.5, 3],
+      ],
+      { dtype: 'float64', requiresGrad: true },
+    );
+    expect(gradcheck((t) => t.cumprod(1), [x])).toBe(true);
+    expect(gradgradcheck((t) => t.cumprod(0), [x])).toBe(true);
+  });
+});

@@ -85,6 +85,29 @@ function cumulativeExtremum(name: string): Formula {
   };
 }
 
+/**
+ * cumprod's gradient when the input has zeros (where out / x is undefined): grad_i = E_i * S_i with E_i the product of
+ * the elements before i and S_i = g_i + x_{i+1} * S_{i+1}, a backward recurrence run one position at a time with
+ * differentiable ops.
+ */
+function cumprodBackwardWithZeros(x: Tensor, g: Tensor, dim: number): Tensor {
+  const n = x.size(dim);
+  const exclusive: Tensor[] = [];
+  let running = torch.onesLike(x.select(dim, 0));
+  for (let i = 0; i < n; i++) {
+    exclusive.push(running);
+    running = mul(running, x.select(dim, i));
+  }
+  const grads = new Array<Tensor>(n);
+  let suffix = g.select(dim, n - 1);
+  grads[n - 1] = mul(exclusive[n - 1]!, suffix);
+  for (let i = n - 2; i >= 0; i--) {
+    suffix = torch.add(g.select(dim, i), mul(x.select(dim, i + 1), suffix));
+    grads[i] = mul(exclusive[i]!, suffix);
+  }
+  return torch.stack(grads, dim);
+}
+
 /** Sum over positions j >= i along `dim` (a reversed cumulative sum), built from cumsum so it stays differentiable. */
 function reverseCumsum(x: Tensor, dim: number): Tensor {
   return torch.sub(x.sum(dim, true), x.cumsum(dim)).add(x);
@@ -228,8 +251,9 @@ defineFormulas({
       const x = ctx.input(0);
       const dim = ctx.attrs.dim as number;
       if (x.dim() === 0) return [g];
-      // d out_j / d x_i = out_j / x_i for j >= i (inputs without zeros; zeros give 0/0 here and are documented).
-      return [div(reverseCumsum(mul(g, ctx.output(0)), dim), x)];
+      // d out_j / d x_i = out_j / x_i for j >= i when no input is zero.
+      if (!(x.eq(0).any().item() as boolean)) return [div(reverseCumsum(mul(g, ctx.output(0)), dim), x)];
+      return [cumprodBackwardWithZeros(x, g, dim)];
     },
   },
   logcumsumexp: {
