@@ -297,7 +297,10 @@ const TABLE: Record<ElementwiseOpName, ExpressionSet> = {
     big: 'x0 + p0 * x1 * x2',
     float32: 'x0 + Math.fround(Math.fround(Math.fround(p0) * x1) * x2)',
   },
-  addcdiv: { num: 'x0 + p0 * (x1 / x2)', float32: 'x0 + Math.fround(Math.fround(Math.fround(p0) * x1) / x2)' },
+  addcdiv: {
+    num: 'x0 + p0 * (x1 / x2)',
+    float32: 'x0 + Math.fround(Math.fround(Math.fround(p0) * x1) / x2)',
+  },
   // PyTorch: NaN bounds give NaN, else min(max(x, lo), hi) with std::max/std::min (so lo > hi gives hi, and a
   // NaN input stays NaN)
   clampTensor: {

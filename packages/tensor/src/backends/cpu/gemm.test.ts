@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { dgemm, sgemm } from './gemm.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dgemm, type GemmImplementation, setGemmImplementation, sgemm } from './gemm.js';
+import { wasmGemmAvailable } from './wasm-gemm.js';
+
+/** Every case runs against each implementation, forced whatever the size (wasm where the engine has SIMD). */
+const implementations: GemmImplementation[] = wasmGemmAvailable() ? ['js', 'wasm'] : ['js'];
 
 /** Small deterministic PRNG (mulberry32) so failures reproduce. */
 function makeRandom(seed: number): () => number {
@@ -92,6 +96,9 @@ function referenceGemm(spec: Case, operands: Operands<Float32Array | Float64Arra
   return expected;
 }
 
+/** The implementation the current describe block forced, for tolerances that depend on it. */
+let current: GemmImplementation = 'js';
+
 function runCase(precision: 'single' | 'double', spec: Case, seed: number): void {
   const random = makeRandom(seed);
   const operands =
@@ -130,9 +137,10 @@ function runCase(precision: 'single' | 'double', spec: Case, seed: number): void
       ldc,
     );
   }
-  // float32 inputs multiply exactly in float64, so both kernels differ from the reference only by
-  // summation order and the final rounding.
-  const tolerance = precision === 'single' ? 2e-6 : 1e-13;
+  // float32 inputs multiply exactly in float64, so the JS kernel differs from the reference only by
+  // summation order and the final rounding. The wasm kernel sums in float32 (as a BLAS does), so
+  // its error grows with k like a float32 dot product's.
+  const tolerance = precision === 'double' ? 1e-13 : current === 'wasm' ? 1e-5 : 2e-6;
   const scale = Math.max(1, Math.sqrt(spec.k)) * Math.max(1, Math.abs(spec.alpha));
   const label = JSON.stringify(spec);
   expect(c.length, label).toBe(expected.length);
@@ -175,7 +183,21 @@ function plainCase(transA: boolean, transB: boolean, m: number, n: number, k: nu
   };
 }
 
-describe.each(['single', 'double'] as const)('%s-precision gemm', (precision) => {
+describe.each(
+  implementations.flatMap((implementation) =>
+    (['single', 'double'] as const).map((precision) => [implementation, precision] as const),
+  ),
+)('%s %s-precision gemm', (implementation, precision) => {
+  let previous: GemmImplementation = 'auto';
+  beforeAll(() => {
+    previous = setGemmImplementation(implementation);
+    current = implementation;
+  });
+  afterAll(() => {
+    setGemmImplementation(previous);
+    current = 'js';
+  });
+
   it.each(transposes)('matches a naive loop on fixed shapes (transA=%s, transB=%s)', (transA, transB) => {
     // Direct-loop sizes, packed sizes, edge tiles in every direction, one dimension of 1.
     const shapes = [
@@ -302,7 +324,16 @@ describe.each(['single', 'double'] as const)('%s-precision gemm', (precision) =>
 });
 
 describe('gemm rounding and argument checks', () => {
-  it('rounds sgemm results once from a float64 sum', () => {
+  it('rounds sgemm results once from a float64 sum in the JS kernel', () => {
+    const previous = setGemmImplementation('js');
+    try {
+      roundsOnce();
+    } finally {
+      setGemmImplementation(previous);
+    }
+  });
+
+  function roundsOnce(): void {
     // 1 + 2^-24 + 2^-24 is 1 + 2^-23 in float64 but 1 after each float32 rounding step.
     const tiny = 2 ** -24;
     const a = new Float32Array([1, 1, 1]);
@@ -311,7 +342,7 @@ describe('gemm rounding and argument checks', () => {
     sgemm(false, false, 1, 1, 3, 1, a, 0, 3, b, 0, 1, 0, c, 0, 1);
     expect(c[0]).toBe(Math.fround(1 + 2 * tiny));
     expect(c[0]).not.toBe(1);
-  });
+  }
 
   it('rejects bad sizes, leading dimensions and arrays that are too short', () => {
     const a = new Float64Array(6);

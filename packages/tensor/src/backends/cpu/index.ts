@@ -47,7 +47,12 @@ function elementwise(
     // Same shape, all dense: one flat loop (the common case in training), no dim bookkeeping.
     shape = [out.numel()];
     outStrides = UNIT_STRIDE;
-    inputStrides = inputs.length === 1 ? UNIT_STRIDES_1 : inputs.length === 2 ? UNIT_STRIDES_2 : inputs.map(() => UNIT_STRIDE);
+    inputStrides =
+      inputs.length === 1
+        ? UNIT_STRIDES_1
+        : inputs.length === 2
+          ? UNIT_STRIDES_2
+          : inputs.map(() => UNIT_STRIDE);
   } else {
     const coalesced = coalesce(out._shape, [out._strides, ...inputs.map((t) => t._strides)]);
     shape = coalesced.shape;
@@ -58,7 +63,11 @@ function elementwise(
     params.length === 0
       ? NO_PARAMS
       : params.map((p) =>
-          domain === 'big' ? (typeof p === 'bigint' ? p : BigInt(typeof p === 'boolean' ? Number(p) : p)) : Number(p),
+          domain === 'big'
+            ? typeof p === 'bigint'
+              ? p
+              : BigInt(typeof p === 'boolean' ? Number(p) : p)
+            : Number(p),
         );
   kernel(shape, hostData(out), outStrides, out._offset, arrays, inputStrides, offsets, kernelParams);
 }
