@@ -12,6 +12,7 @@
 // then `node bench/nn.bench.mjs [--quick] [--only=mlp|cnn]`. Prints a table and writes bench/results/nn.json.
 // Our packages are imported from their dist folders by relative path (as data.bench.mjs does), so the harness needs
 // no workspace links for them.
+
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
@@ -20,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as nn from '../packages/nn/dist/index.js';
 import { SGD } from '../packages/optim/dist/index.js';
 import * as torch from '../packages/tensor/dist/index.js';
+import { loadTfjsWasm } from './lib/tfjs.mjs';
 
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
@@ -181,24 +183,7 @@ async function loadTfjs() {
       tfjsError: `gradients not registered: ${error?.message ?? error}`,
     };
   }
-  const backends = ['cpu'];
-  let wasmNote = null;
-  try {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // Same setup as tensor.bench.mjs: fs path to the binaries, single-threaded SIMD build (no Blob workers in Node).
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    const dist = require
-      .resolve('@tensorflow/tfjs-backend-wasm/package.json')
-      .replace(/package\.json$/, 'dist/');
-    wasm.setWasmPaths(dist);
-    if (await tf.setBackend('wasm')) {
-      backends.push('wasm');
-      const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-      wasmNote = simd ? 'SIMD, 1 thread' : 'no SIMD, 1 thread';
-    }
-  } catch (error) {
-    wasmNote = `failed to load: ${error?.message ?? error}`;
-  }
+  const { backends, wasmNote } = await loadTfjsWasm(tf);
   return { tf, backends, wasmNote, tfjsError: null };
 }
 

@@ -6,11 +6,10 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadTfjsWasm } from './lib/tfjs.mjs';
 
-const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyArgument = args.find((arg) => arg.startsWith('--only='));
@@ -146,26 +145,7 @@ function oursRunner({ torch, gemm }, testCase) {
 async function loadTfjs() {
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-backend-cpu');
-  const backends = ['cpu'];
-  let wasmNote = null;
-  try {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // In Node the wasm backend loads its binary with fs from a plain directory path (not a URL).
-    // The threaded-SIMD build needs Blob-URL workers, which Node lacks, so ask for the
-    // single-threaded SIMD build.
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    const dist = require
-      .resolve('@tensorflow/tfjs-backend-wasm/package.json')
-      .replace(/package\.json$/, 'dist/');
-    wasm.setWasmPaths(dist);
-    if (await tf.setBackend('wasm')) {
-      backends.push('wasm');
-      const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-      wasmNote = simd ? 'SIMD, 1 thread' : 'no SIMD, 1 thread';
-    }
-  } catch (error) {
-    wasmNote = `failed to load: ${error?.message ?? error}`;
-  }
+  const { backends, wasmNote } = await loadTfjsWasm(tf);
   return { tf, backends, wasmNote };
 }
 
