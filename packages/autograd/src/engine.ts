@@ -45,8 +45,10 @@ function rootGrads(roots: readonly Tensor[], grads: readonly (Tensor | null | un
   });
 }
 
+/** Sums two gradients meeting at a node input; a sparse and a dense gradient sum to a dense one. */
 function add(a: Tensor | null, b: Tensor): Tensor {
-  return a === null ? b : a.add(b);
+  if (a === null) return b;
+  return a.isSparse && !b.isSparse ? b.add(a) : a.add(b);
 }
 
 /**
@@ -251,6 +253,9 @@ function accumulateInto(variable: Tensor, incoming: Tensor, createGraph: boolean
   const previous = meta.grad;
   if (previous === null) {
     meta.grad = createGraph ? grad.clone() : noGrad(() => grad.detach().clone());
+  } else if (previous.isSparse && !grad.isSparse) {
+    // A dense gradient arriving on a sparse `.grad`: the sum is dense, so `.grad` becomes a new tensor (PyTorch too).
+    meta.grad = createGraph ? grad.add(previous) : noGrad(() => grad.detach().add(previous));
   } else if (createGraph) {
     meta.grad = previous.add(grad);
   } else {
@@ -262,7 +267,8 @@ function accumulateInto(variable: Tensor, incoming: Tensor, createGraph: boolean
 function checkAnomaly(node: Node, gradInputs: readonly (Tensor | null)[]): void {
   gradInputs.forEach((g, i) => {
     if (g === null || !isFloatingPoint(g.dtype)) return;
-    if (noGrad(() => g.isnan().any().item())) {
+    const values = g.isSparse ? g._values() : g;
+    if (noGrad(() => values.isnan().any().item())) {
       const trace =
         node.traceback === null
           ? ''

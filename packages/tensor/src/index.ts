@@ -85,6 +85,15 @@ export {
 } from './ops/serialization.js';
 export * from './ops/shape-ops.js';
 export * from './ops/sort.js';
+export {
+  _sparseCooTensorUnsafe,
+  coalesce,
+  type SparseCooOptions,
+  sparseCooTensor,
+  sparseMask,
+  toDense,
+  toSparse,
+} from './ops/sparse.js';
 export * from './ops/views.js';
 export {
   DEFAULT_RNG_SEED,
@@ -97,6 +106,13 @@ export {
   setRngState,
 } from './random/generator.js';
 export { Storage } from './storage.js';
-export { type AutogradMeta, type GradFnLike, Tensor, type TensorOrScalar } from './tensor.js';
+export {
+  type AutogradMeta,
+  type GradFnLike,
+  type Layout,
+  type SparseParts,
+  Tensor,
+  type TensorOrScalar,
+} from './tensor.js';
 
 import './ops/autograd-methods.js';

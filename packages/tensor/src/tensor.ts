@@ -6,7 +6,7 @@
  */
 
 import { type DType, isFloatingPoint, isSigned, itemsize, legacyTypeName } from './dtype.js';
-import { RuntimeError, ValueError } from './errors.js';
+import { NotImplementedError, RuntimeError, ValueError } from './errors.js';
 import { BFLOAT_TO_FLOAT, HALF_TO_FLOAT } from './internal/half.js';
 import { contiguousStrides, isContiguousLayout, numelOf, wrapDim } from './layout.js';
 import type { Storage } from './storage.js';
@@ -31,6 +31,19 @@ export interface AutogradMeta {
   /** Engine-private data (e.g. the AccumulateGrad node of a leaf). */
   engineData: unknown;
 }
+
+/**
+ * The parts of a sparse COO tensor: `indices` (int64, `[sparseDim, nnz]`) and `values` (`[nnz, ...denseShape]`), and
+ * whether the indices are known to be sorted and unique (PyTorch's `is_coalesced()`).
+ */
+export interface SparseParts {
+  indices: Tensor;
+  values: Tensor;
+  coalesced: boolean;
+}
+
+/** Memory layouts: dense strided tensors and sparse COO tensors. */
+export type Layout = 'strided' | 'sparse_coo';
 
 /** What a graph node looks like from the tensor side. */
 export interface GradFnLike {
@@ -62,12 +75,27 @@ export class Tensor {
   _wrappedNumber = false;
   /** @internal autograd slot, created lazily. */
   _autograd: AutogradMeta | null = null;
+  /**
+   * @internal The parts of a sparse COO tensor (PyTorch's `layout=torch.sparse_coo`), or null for a strided tensor.
+   * A sparse tensor's storage holds no elements and refuses reads, so a dense kernel handed one fails loudly.
+   */
+  _sparse: SparseParts | null = null;
 
   constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], storageOffset = 0) {
     this._storage = storage;
     this._shape = shape.slice();
     this._strides = strides === undefined ? contiguousStrides(shape) : strides.slice();
     this._offset = storageOffset;
+  }
+
+  /** `'strided'` for dense tensors, `'sparse_coo'` for sparse COO tensors (PyTorch's `layout`). */
+  get layout(): Layout {
+    return this._sparse === null ? 'strided' : 'sparse_coo';
+  }
+
+  /** True for a sparse COO tensor (PyTorch's `is_sparse`). */
+  get isSparse(): boolean {
+    return this._sparse !== null;
   }
 
   /** Element type. */
@@ -130,6 +158,7 @@ export class Tensor {
   stride(): number[];
   stride(dim: number): number;
   stride(dim?: number): number[] | number {
+    if (this._sparse !== null) throw new RuntimeError('Sparse CPU tensors do not have strides');
     if (dim === undefined) return this._strides.slice();
     return this._strides[wrapDim(dim, this._shape.length, false)]!;
   }
@@ -238,6 +267,11 @@ export class Tensor {
     if (value && !isFloatingPoint(this.dtype)) {
       throw new RuntimeError('only Tensors of floating point dtype can require gradients');
     }
+    if (value && this._sparse !== null) {
+      throw new RuntimeError(
+        'sparse tensors cannot require grad here: ops on sparse tensors are not recorded by autograd; use toDense() (sparse gradients come from Embedding({ sparse: true }))',
+      );
+    }
     meta.requiresGrad = value;
     return this;
   }
@@ -281,6 +315,7 @@ export class Tensor {
 
   /** The single value of a one-element tensor, as a number (or boolean for bool tensors). */
   item(): number | boolean {
+    if (this._sparse !== null) throw new NotImplementedError(sparseUnsupported('item'));
     if (this.numel() !== 1) {
       throw new RuntimeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     }
@@ -289,6 +324,7 @@ export class Tensor {
 
   /** Nested arrays of numbers (booleans for bool tensors), like `tolist()`; a 0-d tensor gives its value. */
   tolist(): unknown {
+    if (this._sparse !== null) throw new NotImplementedError(sparseUnsupported('tolist'));
     const shape = this._shape;
     const strides = this._strides;
     const build = (dim: number, offset: number): unknown => {
@@ -299,6 +335,12 @@ export class Tensor {
     };
     return build(0, this._offset);
   }
+}
+
+/** The error for an op that has no sparse COO implementation. */
+export function sparseUnsupported(op: string): string {
+  const name = op.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return `Could not run 'aten::${name}' with arguments from the 'SparseCPU' backend. This op has no sparse COO kernel: convert with toDense() first.`;
 }
 
 /** Reads one element at a storage index as a JS value (int64 must fit in a double exactly). */

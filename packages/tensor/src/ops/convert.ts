@@ -10,6 +10,7 @@ import { broadcastShapes, fmtShape } from '../layout.js';
 import { hostData, Tensor } from '../tensor.js';
 import { checkInplaceOverlap } from './elementwise.js';
 import { contiguousCopy, copyInto, mayOverlap, sameShape, toDevice } from './helpers.js';
+import { sparseTo } from './sparse.js';
 
 /** Options of `Tensor.to`. */
 export interface ToOptions {
@@ -42,6 +43,7 @@ export function to(x: Tensor, target: DType | string | Tensor | ToOptions, optio
     copy = target.copy ?? copy;
   }
   if (options?.dtype !== undefined) dtype = parseDtype(options.dtype);
+  if (x._sparse !== null) return sparseTo(x, dtype, device, copy);
   if (dtype === x.dtype && device === x.device && !copy) return x;
   return dispatch('to', [x], { dtype, device }, () => {
     const converted = dtype === x.dtype ? (copy ? contiguousCopy(x) : x) : contiguousCopy(x, dtype);

@@ -28,6 +28,7 @@ import {
   finishCreation,
   toDevice,
 } from './helpers.js';
+import { sparseZero_ } from './sparse.js';
 
 /** Nested arrays of scalars, as accepted by `tensor()`. */
 export type NestedArray = Scalar | readonly NestedArray[];
@@ -455,5 +456,6 @@ Tensor.prototype.fill_ = function fill_(this: Tensor, value: Scalar | Tensor) {
 };
 
 Tensor.prototype.zero_ = function zero_(this: Tensor) {
+  if (this._sparse !== null) return sparseZero_(this);
   return this.fill_(0);
 };

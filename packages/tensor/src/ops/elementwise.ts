@@ -31,6 +31,7 @@ import {
   resultTypeOf,
   sameShape,
 } from './helpers.js';
+import { sparseBinary, sparseNeg, sparseNotImplemented } from './sparse.js';
 
 /** How an op's result dtype follows from its (promoted) inputs. */
 type ResultKind =
@@ -317,6 +318,10 @@ function unary(
   kernelOverride?: ElementwiseOpName,
 ): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${name}(): argument 'input' must be a Tensor`);
+  if (x._sparse !== null) {
+    if (name !== 'neg' || inplace) throw sparseNotImplemented(snakeName(name) + (inplace ? '_' : ''));
+    return sparseNeg(x);
+  }
   const def: UnaryDef = UNARY[name];
   if (def.boolError !== undefined && x.dtype === 'bool') throw new RuntimeError(def.boolError);
   if (def.floatOnly !== undefined && !isFloatingPoint(x.dtype)) throw notImplemented(def.floatOnly, x.dtype);
@@ -466,6 +471,9 @@ function binary(
 ): Tensor {
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
     throw new TypeError(`${name}(): at least one of the arguments must be a Tensor`);
+  }
+  if ((a instanceof Tensor && a._sparse !== null) || (b instanceof Tensor && b._sparse !== null)) {
+    return sparseBinary(name, a, b, inplace, options.alpha, snakeName(name));
   }
   const def: BinaryDef = BINARY[name];
   const snake = snakeName(name);

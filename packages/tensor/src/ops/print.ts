@@ -17,8 +17,46 @@ function printableValues(t: Tensor): ArrayLike<number | bigint | boolean> {
   return data as ArrayLike<number | bigint>;
 }
 
+/** The body of a dense part inside a sparse repr: no dtype suffix, continuation lines shifted by `indent`. */
+function partToString(t: Tensor, indent: number): string {
+  const text = formatTensor(printableValues(t), t._shape, t.dtype, {
+    defaultDtype: t.dtype,
+    requiresGrad: false,
+    device: 'cpu',
+  });
+  return text.replace(/\n/g, `\n${' '.repeat(indent)}`);
+}
+
+/** PyTorch's repr of a sparse COO tensor: indices, values, then size, nnz, dtype and layout. */
+function sparseToString(t: Tensor): string {
+  const parts = t._sparse!;
+  const indent = 'tensor('.length;
+  const suffixes = [
+    `size=(${t._shape.join(', ')}${t._shape.length === 1 ? ',' : ''})`,
+    `nnz=${parts.indices.size(1)}`,
+  ];
+  if (t.dtype !== getDefaultDtype() && t.dtype !== 'int64' && t.dtype !== 'bool')
+    suffixes.push(`dtype=torch.${t.dtype}`);
+  if (t.device !== 'cpu') suffixes.push(`device='${t.device}'`);
+  suffixes.push('layout=torch.sparse_coo');
+  let text = `tensor(indices=${partToString(parts.indices, 'indices='.length + indent)},\n${' '.repeat(indent)}values=${partToString(parts.values, 'values='.length + indent)}`;
+  // PyTorch's _add_suffixes: the first suffix on a new line, the others wrapped at the line width.
+  let lineLength = 0;
+  suffixes.forEach((suffix, i) => {
+    if (i === 0 || lineLength + suffix.length + 2 > 80) {
+      text += `,\n${' '.repeat(indent)}${suffix}`;
+      lineLength = indent + suffix.length;
+    } else {
+      text += `, ${suffix}`;
+      lineLength += suffix.length + 2;
+    }
+  });
+  return `${text})`;
+}
+
 /** `repr(t)`. */
 export function tensorToString(t: Tensor): string {
+  if (t._sparse !== null) return sparseToString(t);
   const gradFn = t.gradFn;
   return formatTensor(printableValues(t), t._shape, t.dtype, {
     defaultDtype: getDefaultDtype(),

@@ -12,6 +12,7 @@ import { wrapDim, wrapDims } from '../layout.js';
 import { Tensor, type TensorOrScalar } from '../tensor.js';
 import { abs, add, div, exp, log, maximum, minimum, mul, pow, sqrt, sub, where } from './elementwise.js';
 import { contiguousCopy, emptyTensor, floatResult, scalarTensor } from './helpers.js';
+import { sparseNorm, sparseNotImplemented } from './sparse.js';
 
 /** Reduction options. */
 export interface ReduceOptions {
@@ -510,6 +511,10 @@ export function norm(
   dim?: number | readonly number[] | null | ReduceOptions,
   keepdim?: boolean | ReduceOptions,
 ): Tensor {
+  if (x._sparse !== null) {
+    if (dim !== undefined && dim !== null) throw sparseNotImplemented('norm.ScalarOpt_dim');
+    return sparseNorm(x, p);
+  }
   const o = reduceArgs(dim as DimArg, keepdim);
   const dims = reductionDims(x, o.dim);
   const order = p === null || p === 'fro' ? 2 : p;

@@ -15,6 +15,7 @@ import {
 import { Storage } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { toTypedArray } from './convert.js';
+import { sparseCooTensor } from './sparse.js';
 
 /** What `save` accepts: tensors, plain values, and arrays/objects/Maps of them. */
 export type Saveable =
@@ -33,6 +34,7 @@ const METADATA_KEY = '__metadata__';
 
 type Structure =
   | { t: string }
+  | { s: [string, string, number[], boolean] }
   | { v: unknown }
   | { n: string }
   | { b: string }
@@ -41,6 +43,13 @@ type Structure =
   | { m: [string, Structure][] };
 
 function describe(value: Saveable, path: string, entries: SafetensorsEntry[], seen: Set<string>): Structure {
+  if (value instanceof Tensor && value._sparse !== null) {
+    // A sparse tensor is stored as its two dense parts, `<key>._indices` and `<key>._values`.
+    const base = path === '' ? 'tensor' : path;
+    const indices = describe(value._sparse.indices, `${base}._indices`, entries, seen) as { t: string };
+    const values = describe(value._sparse.values, `${base}._values`, entries, seen) as { t: string };
+    return { s: [indices.t, values.t, value.shape, value._sparse.coalesced] };
+  }
   if (value instanceof Tensor) {
     // The safetensors header reserves `__metadata__`; the structure entry maps keys to names, so any name works.
     const name = path === '' ? 'tensor' : path === METADATA_KEY ? `${METADATA_KEY}.tensor` : path;
@@ -139,6 +148,21 @@ function rebuild(structure: unknown, tensors: Map<string, Tensor>, fileName: str
       if (t === undefined)
         throw new ValueError(`load(): '${fileName}' names tensor '${node.t}' but does not contain it`);
       return t;
+    }
+    case 's': {
+      const parts = node.s;
+      if (!Array.isArray(parts) || parts.length !== 4 || typeof parts[3] !== 'boolean') malformed();
+      const [indicesName, valuesName, size, coalesced] = parts as unknown[];
+      if (!Array.isArray(size) || !size.every((d) => Number.isInteger(d) && (d as number) >= 0)) malformed();
+      const indices = rebuild({ t: indicesName }, tensors, fileName, depth + 1) as Tensor;
+      const values = rebuild({ t: valuesName }, tensors, fileName, depth + 1) as Tensor;
+      try {
+        return sparseCooTensor(indices, values, size as number[], { isCoalesced: coalesced as boolean });
+      } catch (error) {
+        throw new ValueError(
+          `load(): '${fileName}' holds an invalid sparse tensor: ${(error as Error).message}`,
+        );
+      }
     }
     case 'v': {
       const v = node.v;

@@ -21,6 +21,7 @@ import {
 import type { Storage } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { allocStorage, contiguousCopy, copyInto, makeView } from './helpers.js';
+import { sparseClone, sparseDetach } from './sparse.js';
 
 type ShapeArg = number | readonly number[];
 
@@ -349,6 +350,7 @@ export function contiguous(x: Tensor): Tensor {
  * (a transposed matrix clones as a transposed matrix); others get dense strides in the same dim order.
  */
 export function clone(x: Tensor): Tensor {
+  if (x._sparse !== null) return sparseClone(x);
   return dispatch('clone', [x], {}, () => {
     if (x.isContiguous()) return contiguousCopy(x);
     const strides = isNonOverlappingAndDense(x._shape, x._strides)
@@ -362,6 +364,7 @@ export function clone(x: Tensor): Tensor {
 
 /** `x.detach()`: shares storage, cut from the graph. */
 export function detach(x: Tensor): Tensor {
+  if (x._sparse !== null) return sparseDetach(x);
   const out = new Tensor(x._storage, x._shape, x._strides, x._offset);
   return out;
 }
