@@ -1,5 +1,5 @@
 /** `F.embedding`, `F.embedding_bag`, `F.one_hot`. */
-import { noGrad } from '@proj/autograd';
+import { Function as AutogradFunction, type FunctionCtx, noGrad } from '@proj/autograd';
 import type { Tensor } from '@proj/tensor';
 import * as torch from '@proj/tensor';
 import { ScaleGrad } from '../internal/scale-grad.js';
@@ -14,6 +14,54 @@ export interface EmbeddingOptions {
   normType?: number;
   /** Scales each row's gradient by the inverse of its frequency in the batch. */
   scaleGradByFreq?: boolean;
+  /**
+   * Makes the weight's gradient a sparse COO tensor holding one row per index looked up (padding excluded), so its
+   * memory is proportional to the batch, not the vocabulary. SGD, SparseAdam and Adagrad accept it.
+   */
+  sparse?: boolean;
+}
+
+/**
+ * The lookup with a sparse weight gradient (PyTorch's `embedding_sparse_backward`): indices are the flat input
+ * without padding entries, values the matching rows of the output gradient, uncoalesced.
+ */
+class SparseEmbedding extends AutogradFunction {
+  static override forward(
+    ctx: FunctionCtx,
+    weight: Tensor,
+    flat: Tensor,
+    paddingIdx: number | null,
+    scaleGradByFreq: boolean,
+  ): Tensor {
+    ctx.flat = flat;
+    ctx.paddingIdx = paddingIdx;
+    ctx.size = weight.shape;
+    // PyTorch fails in backward, not in forward: a forward-only use of such a layer works.
+    ctx.scaleGradByFreq = scaleGradByFreq;
+    return weight.indexSelect(0, flat);
+  }
+
+  static override backward(ctx: FunctionCtx, grad: Tensor): (Tensor | null)[] {
+    if (ctx.scaleGradByFreq) {
+      throw new torch.RuntimeError(
+        'embedding_backward: scale_grad_by_freq not supported with sparse gradients',
+      );
+    }
+    let indices = (ctx.flat as Tensor).to('int64');
+    let values = grad.reshape([-1, grad.size(-1)]);
+    const paddingIdx = ctx.paddingIdx as number | null;
+    if (paddingIdx !== null) {
+      const keep = indices.ne(paddingIdx);
+      indices = indices.get(keep);
+      values = values.get(keep);
+    }
+    return [
+      torch._sparseCooTensorUnsafe(indices.unsqueeze(0), values, ctx.size as number[]),
+      null,
+      null,
+      null,
+    ];
+  }
 }
 
 function checkIndices(input: Tensor, name: string): void {
@@ -59,6 +107,10 @@ export function embedding(input: Tensor, weight: Tensor, options?: EmbeddingOpti
     embeddingRenorm_(weight, input, options.maxNorm, options.normType ?? 2);
   }
   const flat = input.reshape(-1);
+  if (options?.sparse) {
+    const rows = SparseEmbedding.apply(weight, flat, paddingIdx, options.scaleGradByFreq ?? false) as Tensor;
+    return rows.reshape([...input.shape, weight.size(1)]);
+  }
   let rows = weight.indexSelect(0, flat);
   if (weight.requiresGrad && (paddingIdx !== null || options?.scaleGradByFreq)) {
     let scale = torch.ones([flat.numel(), 1], { dtype: weight.dtype });
@@ -90,6 +142,8 @@ export interface EmbeddingBagOptions extends EmbeddingOptions {
  */
 export function embeddingBag(input: Tensor, weight: Tensor, options?: EmbeddingBagOptions): Tensor {
   const mode = options?.mode ?? 'mean';
+  if (options?.sparse && mode === 'max')
+    throw new torch.ValueError('max mode does not support sparse weights');
   let offsets = options?.offsets ?? null;
   let flat = input;
   let perSample = options?.perSampleWeights ?? null;
@@ -119,6 +173,7 @@ export function embeddingBag(input: Tensor, weight: Tensor, options?: EmbeddingB
   const ends = starts.slice(1);
   if (!options?.includeLastOffset) ends.push(total);
   const rows = embedding(flat, weight, {
+    sparse: options?.sparse ?? false,
     paddingIdx: options?.paddingIdx ?? null,
     maxNorm: options?.maxNorm ?? null,
     normType: options?.normType ?? 2,

@@ -17,6 +17,8 @@ export interface EmbeddingModuleOptions extends FactoryOptions {
   scaleGradByFreq?: boolean;
   /** Initial weight `[numEmbeddings, embeddingDim]` instead of N(0, 1). */
   weight?: Tensor | null;
+  /** The weight's gradient is a sparse COO tensor (one row per index looked up); see `F.embedding`. */
+  sparse?: boolean;
 }
 
 function normalisePaddingIdx(paddingIdx: number | null | undefined, numEmbeddings: number): number | null {
@@ -40,6 +42,7 @@ export class Embedding extends Module {
   readonly maxNorm: number | null;
   readonly normType: number;
   readonly scaleGradByFreq: boolean;
+  readonly sparse: boolean;
 
   constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingModuleOptions) {
     super();
@@ -49,6 +52,7 @@ export class Embedding extends Module {
     this.maxNorm = options?.maxNorm ?? null;
     this.normType = options?.normType ?? 2;
     this.scaleGradByFreq = options?.scaleGradByFreq ?? false;
+    this.sparse = options?.sparse ?? false;
     const weight = options?.weight ?? null;
     if (weight === null) {
       this.weight = new Parameter(
@@ -93,6 +97,7 @@ export class Embedding extends Module {
       maxNorm: this.maxNorm,
       normType: this.normType,
       scaleGradByFreq: this.scaleGradByFreq,
+      sparse: this.sparse,
     });
   }
 
@@ -102,6 +107,7 @@ export class Embedding extends Module {
     if (this.maxNorm !== null) text += `, max_norm=${pyFloat(this.maxNorm)}`;
     if (this.normType !== 2) text += `, norm_type=${this.normType}`;
     if (this.scaleGradByFreq) text += ', scale_grad_by_freq=True';
+    if (this.sparse) text += ', sparse=True';
     return text;
   }
 }
@@ -123,6 +129,7 @@ export class EmbeddingBag extends Module {
   readonly scaleGradByFreq: boolean;
   readonly mode: 'sum' | 'mean' | 'max';
   readonly includeLastOffset: boolean;
+  readonly sparse: boolean;
 
   constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingBagModuleOptions) {
     super();
@@ -134,6 +141,7 @@ export class EmbeddingBag extends Module {
     this.scaleGradByFreq = options?.scaleGradByFreq ?? false;
     this.mode = options?.mode ?? 'mean';
     this.includeLastOffset = options?.includeLastOffset ?? false;
+    this.sparse = options?.sparse ?? false;
     const weight = options?.weight ?? null;
     if (weight === null) {
       this.weight = new Parameter(
@@ -166,6 +174,7 @@ export class EmbeddingBag extends Module {
       normType: this.normType,
       scaleGradByFreq: this.scaleGradByFreq,
       includeLastOffset: this.includeLastOffset,
+      sparse: this.sparse,
     });
   }
 

@@ -23,7 +23,7 @@ export function clipGradNorm_(
   return noGrad(() => {
     let totalNorm: Tensor;
     if (normType === Number.POSITIVE_INFINITY) {
-      totalNorm = torch.stack(grads.map((g) => g.detach().abs().max())).max();
+      totalNorm = torch.stack(grads.map(maxAbs)).max();
     } else {
       totalNorm = torch.stack(grads.map((g) => g.detach().norm(normType))).norm(normType);
     }
@@ -38,6 +38,13 @@ export function clipGradNorm_(
     for (const g of grads) g.mul_(clamped.to(g.dtype));
     return totalNorm;
   });
+}
+
+/** The largest absolute element (0 for a sparse gradient without entries). */
+function maxAbs(grad: Tensor): Tensor {
+  if (!grad.isSparse) return grad.detach().abs().max();
+  const values = grad.coalesce()._values();
+  return values.numel() === 0 ? torch.zeros([], { dtype: grad.dtype }) : values.abs().max();
 }
 
 function torchFloat(value: number): string {
