@@ -151,7 +151,7 @@ def run_case(name, kwargs, dtype, groups):
         for k, p in enumerate(params):
             g = gradient(p, k, sparse_rows=sparse, step=step)
             if sparse:
-                p.grad = g.to_sparse(1)  # rows with a zero gradient are absent, as our emulation assumes
+                p.grad = g.to_sparse(1)  # rows with a zero gradient are absent; the test hands ours grad.toSparse(1) too
             else:
                 p.grad = g
             step_grads.append(flat(g))

@@ -1,6 +1,6 @@
 /** `torch.optim.Adagrad` (Duchi et al.). */
 
-import { fullLike, type Tensor } from '@proj/tensor';
+import { _sparseCooTensorUnsafe, fullLike, RuntimeError, type Tensor } from '@proj/tensor';
 import { stepTensor } from './adam.js';
 import { checkNonNegative } from './internal/checks.js';
 import {
@@ -66,7 +66,17 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     return { keys: ['step', 'sum'], paramShaped: ['sum'] };
   }
 
+  /** Sparse gradients are accepted (PyTorch does too). */
+  protected override _sparseGradError(): string | null {
+    return null;
+  }
+
   protected _step(): void {
+    for (const group of this.paramGroups) {
+      if (group.weightDecay !== 0 && group.params.some((p) => p.grad?.isSparse)) {
+        throw new RuntimeError('weight_decay option is not compatible with sparse gradients');
+      }
+    }
     for (const group of this.paramGroups) {
       const { lr, weightDecay, lrDecay, eps, maximize } = group;
       for (const param of group.params) {
@@ -79,6 +89,17 @@ export class Adagrad extends Optimizer<AdagradOptions> {
         let grad = directedGrad(param.grad, maximize);
         if (weightDecay !== 0) grad = grad.add(param, { alpha: weightDecay });
         const clr = lr / (1 + (step - 1) * lrDecay);
+        if (grad.isSparse) {
+          // Only the rows present in the gradient change; the update is non-linear, so duplicates are summed first.
+          grad = grad.coalesce();
+          const values = grad._values();
+          if (values.numel() === 0) continue;
+          const indices = grad._indices();
+          stateSum.add_(_sparseCooTensorUnsafe(indices, values.pow(2), grad.shape));
+          const stdValues = stateSum.sparseMask(grad)._values().sqrt_().add_(eps);
+          param.add_(_sparseCooTensorUnsafe(indices, values.div(stdValues), grad.shape), { alpha: -clr });
+          continue;
+        }
         stateSum.addcmul_(grad, grad);
         const std = stateSum.sqrt().add_(eps);
         param.addcdiv_(grad, std, { value: -clr });

@@ -111,6 +111,10 @@ export class Adam extends Optimizer<AdamOptions> {
     return ADAM_STATE_SPEC;
   }
 
+  protected override _sparseGradError(): string | null {
+    return 'Adam does not support sparse gradients, please consider SparseAdam instead';
+  }
+
   protected _step(): void {
     for (const group of this.paramGroups) {
       for (const param of group.params) {

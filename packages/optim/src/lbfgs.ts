@@ -300,7 +300,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   private gatherFlatGrad(): Tensor {
     const views = this.params.map((p) => {
       if (p.grad === null) return zeros([p.numel()], { dtype: p.dtype, device: p.device });
-      return p.grad.reshape(-1);
+      return p.grad.isSparse ? p.grad.toDense().view(-1) : p.grad.reshape(-1);
     });
     return cat(views, 0);
   }
@@ -443,5 +443,10 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   }
 
   /** Unused: `step` is overridden whole, since L-BFGS drives the closure itself. */
+  /** Sparse gradients are accepted (PyTorch does too). */
+  protected override _sparseGradError(): string | null {
+    return null;
+  }
+
   protected _step(): void {}
 }

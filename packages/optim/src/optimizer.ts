@@ -130,12 +130,30 @@ export abstract class Optimizer<Options extends object = Record<string, unknown>
    */
   step(closure?: Closure): Tensor | number | null {
     const loss = this._evaluateClosure(closure);
+    this._checkGradLayouts();
     this._step();
     return loss;
   }
 
   /** The update of one step over all groups (grad mode is already off unless `differentiable`). */
   protected abstract _step(): void;
+
+  /**
+   * PyTorch's error for a sparse gradient (`Embedding({ sparse: true })`), or null for optimizers that take them
+   * (SGD, Adagrad, SparseAdam, LBFGS).
+   */
+  protected _sparseGradError(): string | null {
+    return `${this.constructor.name} does not support sparse gradients`;
+  }
+
+  /** Fails before any parameter or state changes when a gradient has a layout this optimizer rejects. */
+  protected _checkGradLayouts(): void {
+    const message = this._sparseGradError();
+    if (message === null) return;
+    for (const group of this.paramGroups) {
+      for (const param of group.params) if (param.grad?.isSparse) throw new RuntimeError(message);
+    }
+  }
 
   /** Runs the closure with grad mode on, as PyTorch's `with torch.enable_grad(): loss = closure()`. */
   protected _evaluateClosure(closure: Closure | undefined): Tensor | number | null {
@@ -387,9 +405,4 @@ function isPlainGroup(value: unknown): boolean {
 /** The gradient a step uses: `-grad` when maximizing (a new tensor, as PyTorch's `-grads[i]`). */
 export function directedGrad(grad: Tensor, maximize: boolean): Tensor {
   return maximize ? grad.neg() : grad;
-}
-
-/** PyTorch's error for sparse gradients; our gradients are dense, so this only guards future sparse tensors. */
-export function rejectSparse(grad: Tensor, message: string): void {
-  if ((grad as { isSparse?: boolean }).isSparse === true) throw new RuntimeError(message);
 }

@@ -54,6 +54,11 @@ export class SGD extends Optimizer<SGDOptions> {
     return { keys: ['momentumBuffer'], paramShaped: ['momentumBuffer'] };
   }
 
+  /** Sparse gradients are accepted (PyTorch does too). */
+  protected override _sparseGradError(): string | null {
+    return null;
+  }
+
   protected _step(): void {
     for (const group of this.paramGroups) {
       const { weightDecay, momentum, lr, dampening, nesterov, maximize } = group;

@@ -1,5 +1,5 @@
 /** `torch.optim.SparseAdam`: lazy Adam that only touches the rows present in a sparse gradient. */
-import { RuntimeError, type Tensor, ValueError, zerosLike } from '@proj/tensor';
+import { _sparseCooTensorUnsafe, RuntimeError, type Tensor, ValueError, zerosLike } from '@proj/tensor';
 import { checkBetas } from './internal/checks.js';
 import { pyStr } from './internal/python.js';
 import { directedGrad, Optimizer, type ParamsInput, type StateSpec } from './optimizer.js';
@@ -12,17 +12,10 @@ export interface SparseAdamOptions {
   maximize: boolean;
 }
 
-// NOTE [Sparse gradients]: @proj/tensor has no sparse layout yet, so `Embedding({ sparse: true })` still produces
-// dense gradients. PyTorch's SparseAdam updates only the rows (slices along dim 0) that appear in the sparse
-// gradient; a dense gradient has no such index list, so we treat the rows whose gradient is entirely zero as absent
-// and update the others exactly as PyTorch updates the rows of a coalesced sparse gradient. This gives PyTorch's
-// numbers whenever a present row has some non-zero entry (a row that is present in PyTorch's sparse gradient but
-// holds only zeros is still decayed there, and left alone here). Once a sparse layout exists, a sparse gradient
-// will be used as is, and a dense one rejected, as PyTorch does.
-
 /**
- * `torch.optim.SparseAdam` for embedding-style parameters. Each step updates, for every row `i` of the gradient
- * that is not all zeros, `m[i]`, `v[i]` and `p[i]` with Adam's rule; other rows keep their moments and values.
+ * `torch.optim.SparseAdam` for parameters with sparse gradients (`Embedding({ sparse: true })`). Each step updates,
+ * for every position present in the coalesced gradient, the moments `m`, `v` and the parameter with Adam's rule;
+ * other positions keep their moments and values. Dense gradients are rejected, as in PyTorch.
  */
 export class SparseAdam extends Optimizer<SparseAdamOptions> {
   constructor(params: ParamsInput<SparseAdamOptions>, options: Partial<SparseAdamOptions> = {}) {
@@ -42,15 +35,26 @@ export class SparseAdam extends Optimizer<SparseAdamOptions> {
     return { keys: ['step', 'expAvg', 'expAvgSq'], paramShaped: ['expAvg', 'expAvgSq'] };
   }
 
+  protected override _sparseGradError(): string | null {
+    return null;
+  }
+
+  protected override _checkGradLayouts(): void {
+    for (const group of this.paramGroups) {
+      for (const param of group.params) {
+        if (param.grad !== null && !param.grad.isSparse) {
+          throw new RuntimeError('SparseAdam does not support dense gradients, please consider Adam instead');
+        }
+      }
+    }
+  }
+
   protected _step(): void {
     for (const group of this.paramGroups) {
       const { lr, eps, maximize } = group;
       const [beta1, beta2] = group.betas;
       for (const param of group.params) {
         if (param.grad === null) continue;
-        if (param.grad.dim() === 0) {
-          throw new RuntimeError('SparseAdam needs gradients with at least one dimension (rows along dim 0)');
-        }
         const state = this._stateOf(param);
         if (Object.keys(state).length === 0) {
           state.step = 0;
@@ -59,31 +63,33 @@ export class SparseAdam extends Optimizer<SparseAdamOptions> {
         }
         state.step += 1;
         const step = state.step as number;
-        const grad = directedGrad(param.grad, maximize);
-        const rows = grad.shape[0]!;
-        // The "indices" of the sparse gradient: rows with a non-zero entry, in increasing order (coalesced).
-        const present = grad.ne(0).reshape(rows, -1).any(1).nonzero().view(-1);
-        if (present.numel() === 0) continue;
+        // The update is non-linear, so indices must be unique.
+        const grad = directedGrad(param.grad, maximize).coalesce();
+        const indices = grad._indices();
+        const gradValues = grad._values();
+        if (gradValues.numel() === 0) continue;
+        const size = grad.shape;
+        const makeSparse = (values: Tensor) => _sparseCooTensorUnsafe(indices, values, size);
         const expAvg = state.expAvg as Tensor;
         const expAvgSq = state.expAvgSq as Tensor;
-        const gradValues = grad.indexSelect(0, present);
         // old <- b * old + (1 - b) * new  <=>  old += (1 - b) * (new - old)
-        const oldExpAvgValues = expAvg.indexSelect(0, present);
+        const oldExpAvgValues = expAvg.sparseMask(grad)._values();
         const expAvgUpdateValues = gradValues.sub(oldExpAvgValues).mul_(1 - beta1);
-        expAvg.indexAdd_(0, present, expAvgUpdateValues);
-        const oldExpAvgSqValues = expAvgSq.indexSelect(0, present);
+        expAvg.add_(makeSparse(expAvgUpdateValues));
+        const oldExpAvgSqValues = expAvgSq.sparseMask(grad)._values();
         const expAvgSqUpdateValues = gradValues
           .pow(2)
           .sub_(oldExpAvgSqValues)
           .mul_(1 - beta2);
-        expAvgSq.indexAdd_(0, present, expAvgSqUpdateValues);
+        expAvgSq.add_(makeSparse(expAvgSqUpdateValues));
+        // Dense addition again is intended, avoiding another sparseMask.
         const numer = expAvgUpdateValues.add_(oldExpAvgValues);
         expAvgSqUpdateValues.add_(oldExpAvgSqValues);
         const denom = expAvgSqUpdateValues.sqrt_().add_(eps);
         const biasCorrection1 = 1 - beta1 ** step;
         const biasCorrection2 = 1 - beta2 ** step;
         const stepSize = (lr * Math.sqrt(biasCorrection2)) / biasCorrection1;
-        param.indexAdd_(0, present, numer.div_(denom).mul(-stepSize));
+        param.add_(makeSparse(numer.div_(denom).mul(-stepSize)));
       }
     }
   }

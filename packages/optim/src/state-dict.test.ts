@@ -83,6 +83,8 @@ function train(
     if (optimizer instanceof LBFGS) optimizer.step(closure);
     else {
       closure();
+      // SparseAdam takes sparse gradients only: hand it each gradient's rows, as a sparse embedding would.
+      if (optimizer instanceof SparseAdam) for (const p of params) p.grad = p.grad!.toSparse(1);
       optimizer.step();
     }
     scheduler?.step();
@@ -281,18 +283,20 @@ describe('Optimizer base', () => {
   });
 });
 
-describe('SparseAdam on mostly-zero dense gradients', () => {
-  it('leaves rows whose gradient is all zero untouched, moments included', () => {
+describe('SparseAdam on a sparse gradient', () => {
+  it('leaves rows absent from the gradient untouched, moments included', () => {
     const weight = torch.ones([4, 2], { requiresGrad: true });
     const opt = new SparseAdam([weight], { lr: 0.1 });
-    weight.grad = torch.tensor(
-      [
-        [1, 2],
-        [0, 0],
-        [0, -1],
-        [0, 0],
-      ],
-      { dtype: 'float32' },
+    weight.grad = torch.sparseCooTensor(
+      torch.tensor([[0, 2]]),
+      torch.tensor(
+        [
+          [1, 2],
+          [0, -1],
+        ],
+        { dtype: 'float32' },
+      ),
+      [4, 2],
     );
     opt.step();
     const rows = weight.tolist() as number[][];
