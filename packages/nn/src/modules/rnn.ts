@@ -1,11 +1,20 @@
 /**
  * Recurrent layers: `RNN`, `LSTM`, `GRU` (multi-layer, bidirectional, `batchFirst`, dropout between layers, LSTM
- * projections) and the single-step cells `RNNCell`, `LSTMCell`, `GRUCell`, plus the cell functions they run
- * (`rnnTanhCell`, `rnnReluCell`, `lstmCell`, `gruCell`, PyTorch's `torch.rnn_tanh_cell` and friends).
+ * projections, padded batches or `PackedSequence`s) and the single-step cells `RNNCell`, `LSTMCell`, `GRUCell`, plus
+ * the cell functions they run (`rnnTanhCell`, `rnnReluCell`, `lstmCell`, `gruCell`, PyTorch's `torch.rnn_tanh_cell`
+ * and friends).
  *
  * Parameter names are PyTorch's state-dict keys exactly (`weight_ih_l0`, `bias_hh_l1_reverse`, `weight_hr_l0`), so
  * state dicts move between the two unchanged. The computation follows ATen's `_rnn_impl`: time-major, one layer at
  * a time, both directions of a layer over the layer's whole input, dropout on each layer's output but the last.
+ *
+ * NOTE [One recurrence for padded and packed input]
+ * Like ATen's `PackedLayer`, every input runs as packed data: `data` holds the time steps one after another and
+ * `batchSizes[t]` says how many (longest-first) sequences are still running at step t. A padded `[L, N, *]` batch is
+ * the special case `data = input.reshape(L * N, *)`, `batchSizes = [N, ..., N]`, so both share one loop. Going
+ * forward, the rows of the hidden state whose sequences have ended are set aside as that sequence's final state;
+ * going backward, each sequence joins (with its initial state) at its own last step. Only `narrow` and `cat` are
+ * used to split and join the state, so autograd differentiates through it as through ATen's kernels.
  */
 
 import type { Tensor } from '@proj/tensor';
@@ -14,6 +23,7 @@ import * as F from '../functional/index.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
+import { PackedSequence } from '../utils/rnn.js';
 import type { FactoryOptions } from './linear.js';
 
 /** Python's `AssertionError`, raised where PyTorch's Python code asserts on the input. */
@@ -235,9 +245,11 @@ export class RNNBase extends Module {
     };
   }
 
-  private checkInput(input: Tensor): void {
-    if (input.dim() !== 3) {
-      throw new torch.RuntimeError(`input must have 3 dimensions, got ${input.dim()}`);
+  /** PyTorch's `check_input`: packed data is `[sum(lengths), H_in]`, a padded batch `[L, N, H_in]`. */
+  private checkInput(input: Tensor, isPacked: boolean): void {
+    const expectedDim = isPacked ? 2 : 3;
+    if (input.dim() !== expectedDim) {
+      throw new torch.RuntimeError(`input must have ${expectedDim} dimensions, got ${input.dim()}`);
     }
     if (input.size(-1) !== this.inputSize) {
       throw new torch.RuntimeError(
@@ -252,94 +264,143 @@ export class RNNBase extends Module {
     }
   }
 
-  private checkUnbatchedHidden(isBatched: boolean, hx: Tensor): void {
-    if (isBatched && hx.dim() !== 3) {
-      throw new torch.RuntimeError(
-        `For batched 3-D input, hx should also be 3-D but got ${hx.dim()}-D tensor`,
-      );
-    }
-    if (!isBatched && hx.dim() !== 2) {
-      throw new torch.RuntimeError(
-        `For unbatched 2-D input, hx should also be 2-D but got ${hx.dim()}-D tensor`,
-      );
-    }
-  }
-
-  /** Runs one direction of one layer over time-major `input`; returns the outputs `[L, N, H]` and final state. */
-  private runDirection(
-    input: Tensor,
-    hidden: Tensor[],
-    weights: LayerWeights,
-    reverse: boolean,
-  ): { output: Tensor; hidden: Tensor[] } {
-    const steps = input.unbind(0);
-    const outputs: Tensor[] = new Array(steps.length);
-    let state = hidden;
-    for (let i = 0; i < steps.length; i++) {
-      const t = reverse ? steps.length - 1 - i : i;
-      const x = steps[t]!;
-      const { weightIh, weightHh, biasIh, biasHh, weightHr } = weights;
-      switch (this.mode) {
-        case 'RNN_TANH':
-          state = [rnnTanhCell(x, state[0]!, weightIh, weightHh, biasIh, biasHh)];
-          break;
-        case 'RNN_RELU':
-          state = [rnnReluCell(x, state[0]!, weightIh, weightHh, biasIh, biasHh)];
-          break;
-        case 'LSTM':
-          state = lstmCell(x, [state[0]!, state[1]!], weightIh, weightHh, biasIh, biasHh, weightHr);
-          break;
-        case 'GRU':
-          state = [gruCell(x, state[0]!, weightIh, weightHh, biasIh, biasHh)];
-          break;
+  /** PyTorch's rank checks of user-given states against a padded input (packed input has no unbatched form). */
+  private checkHiddenRank(isBatched: boolean, states: readonly Tensor[]): void {
+    const expectedDim = isBatched ? 3 : 2;
+    const inputKind = isBatched ? 'batched 3-D' : 'unbatched 2-D';
+    if (this.mode === 'LSTM') {
+      const [h, c] = states as [Tensor, Tensor];
+      if (h.dim() !== expectedDim || c.dim() !== expectedDim) {
+        throw new torch.RuntimeError(
+          `For ${inputKind} input, hx and cx should also be ${expectedDim}-D but got (${h.dim()}-D, ${c.dim()}-D) tensors`,
+        );
       }
-      outputs[t] = state[0]!;
+    } else if (states[0]!.dim() !== expectedDim) {
+      throw new torch.RuntimeError(
+        `For ${inputKind} input, hx should also be ${expectedDim}-D but got ${states[0]!.dim()}-D tensor`,
+      );
     }
-    return { output: torch.stack(outputs, 0), hidden: state };
   }
 
-  /**
-   * Runs the layers over `input` (`[L, N, H_in]`, `[N, L, H_in]` with `batchFirst`, or unbatched `[L, H_in]`) from
-   * the initial states `hx` (one tensor, or `[h0, c0]` for LSTM; zeros when omitted). Returns the last layer's
-   * outputs and the final states.
-   */
-  protected run(input: Tensor, hx: Tensor[] | null): { output: Tensor; hidden: Tensor[] } {
-    const isLstm = this.mode === 'LSTM';
-    const isBatched = input.dim() === 3;
-    const batchDim = this.batchFirst ? 0 : 1;
-    let x = isBatched ? input : input.unsqueeze(batchDim);
-    let states = hx;
-    if (states !== null) {
-      for (const state of states) this.checkUnbatchedHidden(isBatched, state);
-      if (!isBatched) states = states.map((state) => state.unsqueeze(1));
-    }
-    this.checkInput(x);
-    if (this.batchFirst) x = x.transpose(0, 1);
-    const batch = x.size(1);
+  /** The initial states for a batch of `batch` sequences: the user's (checked against PyTorch's shapes) or zeros. */
+  private initialStates(input: Tensor, batch: number, states: Tensor[] | null): Tensor[] {
     const numDirections = this.bidirectional ? 2 : 1;
     const realHiddenSize = this.projSize > 0 ? this.projSize : this.hiddenSize;
     const hShape = [this.numLayers * numDirections, batch, realHiddenSize];
     const cShape = [this.numLayers * numDirections, batch, this.hiddenSize];
     if (states === null) {
-      const factory = { dtype: x.dtype, device: x.device };
-      states = isLstm
+      const factory = { dtype: input.dtype, device: input.device };
+      return this.mode === 'LSTM'
         ? [torch.zeros(hShape, factory), torch.zeros(cShape, factory)]
         : [torch.zeros(hShape, factory)];
-    } else if (isLstm) {
+    }
+    if (this.mode === 'LSTM') {
       this.checkHidden(states[0]!, hShape, 'Expected hidden[0] size');
       this.checkHidden(states[1]!, cShape, 'Expected hidden[1] size');
     } else {
       this.checkHidden(states[0]!, hShape, 'Expected hidden size');
     }
+    return states;
+  }
+
+  /** One step of the recurrence on the running sequences: the new states (`[h]`, or `[h, c]` for LSTM). */
+  private step(x: Tensor, state: readonly Tensor[], weights: LayerWeights): Tensor[] {
+    const { weightIh, weightHh, biasIh, biasHh, weightHr } = weights;
+    switch (this.mode) {
+      case 'RNN_TANH':
+        return [rnnTanhCell(x, state[0]!, weightIh, weightHh, biasIh, biasHh)];
+      case 'RNN_RELU':
+        return [rnnReluCell(x, state[0]!, weightIh, weightHh, biasIh, biasHh)];
+      case 'LSTM':
+        return lstmCell(x, [state[0]!, state[1]!], weightIh, weightHh, biasIh, biasHh, weightHr);
+      case 'GRU':
+        return [gruCell(x, state[0]!, weightIh, weightHh, biasIh, biasHh)];
+    }
+  }
+
+  /**
+   * Runs one direction of one layer over packed `data` (see NOTE [One recurrence for padded and packed input]) from
+   * the initial states `initial` (`[batchSizes[0], H]` each); returns the packed outputs and each sequence's final
+   * states.
+   */
+  private runDirection(
+    data: Tensor,
+    batchSizes: readonly number[],
+    initial: readonly Tensor[],
+    weights: LayerWeights,
+    reverse: boolean,
+  ): { output: Tensor; hidden: Tensor[] } {
+    const steps = batchSizes.length;
+    const outputs: Tensor[] = new Array(steps);
+    // Keeps the first `count` rows of each state; the whole state as is when nothing is cut off.
+    const firstRows = (state: readonly Tensor[], count: number): Tensor[] =>
+      state.map((rows) => (rows.size(0) === count ? rows : rows.narrow(0, 0, count)));
+    if (reverse) {
+      // Each sequence starts at its own last element: a sequence's initial state joins when the step it ends on is
+      // reached, walking back from the last step (where only the longest sequences are running).
+      let offset = data.size(0);
+      let running = batchSizes[steps - 1] ?? 0;
+      let state = firstRows(initial, running);
+      for (let t = steps - 1; t >= 0; t--) {
+        const batch = batchSizes[t]!;
+        if (batch > running) {
+          state = state.map((rows, k) =>
+            torch.cat([rows, initial[k]!.narrow(0, running, batch - running)], 0),
+          );
+        }
+        offset -= batch;
+        state = this.step(data.narrow(0, offset, batch), state, weights);
+        outputs[t] = state[0]!;
+        running = batch;
+      }
+      return { output: torch.cat(outputs, 0), hidden: state };
+    }
+    // Going forward, the rows of sequences that end are set aside as their final states; those set aside later
+    // belong to longer sequences, i.e. to lower rows, so they come first when the final states are put back together.
+    const ended: Tensor[][] = [];
+    let offset = 0;
+    let running = batchSizes[0] ?? 0;
+    let state = firstRows(initial, running);
+    for (let t = 0; t < steps; t++) {
+      const batch = batchSizes[t]!;
+      if (batch < running) {
+        ended.push(state.map((rows) => rows.narrow(0, batch, running - batch)));
+        state = firstRows(state, batch);
+      }
+      state = this.step(data.narrow(0, offset, batch), state, weights);
+      outputs[t] = state[0]!;
+      offset += batch;
+      running = batch;
+    }
+    ended.reverse();
+    const hidden =
+      ended.length === 0
+        ? state
+        : state.map((rows, k) => torch.cat([rows, ...ended.map((part) => part[k]!)], 0));
+    return { output: torch.cat(outputs, 0), hidden };
+  }
+
+  /**
+   * Runs every layer and direction over packed `data` (`[sum(batchSizes), H_in]`, sequences sorted longest first)
+   * from `states` (`[numLayers * numDirections, batchSizes[0], H]` each); returns the last layer's packed outputs and
+   * the final states in the same row order.
+   */
+  private runLayers(
+    data: Tensor,
+    batchSizes: readonly number[],
+    states: readonly Tensor[],
+  ): { output: Tensor; hidden: Tensor[] } {
+    const numDirections = this.bidirectional ? 2 : 1;
     const initial = states.map((state) => state.unbind(0));
     const finals: Tensor[][] = states.map(() => []);
-    let layerInput = x;
+    let layerInput = data;
     for (let layer = 0; layer < this.numLayers; layer++) {
       const directionOutputs: Tensor[] = [];
       for (let direction = 0; direction < numDirections; direction++) {
         const index = layer * numDirections + direction;
         const result = this.runDirection(
           layerInput,
+          batchSizes,
           initial.map((perLayer) => perLayer[index]!),
           this.layerWeights(layer, direction),
           direction === 1,
@@ -354,13 +415,78 @@ export class RNNBase extends Module {
         layerInput = F.dropout(layerInput, this.dropout, true);
       }
     }
-    let output = this.batchFirst ? layerInput.transpose(0, 1) : layerInput;
-    let hidden = finals.map((perState) => torch.stack(perState, 0));
+    return { output: layerInput, hidden: finals.map((perState) => torch.stack(perState, 0)) };
+  }
+
+  /**
+   * Runs the layers over a padded `input` (`[L, N, H_in]`, `[N, L, H_in]` with `batchFirst`, or unbatched
+   * `[L, H_in]`) from the initial states `hx` (one tensor, or `[h0, c0]` for LSTM; zeros when omitted). Returns the
+   * last layer's outputs and the final states.
+   */
+  protected run(input: Tensor, hx: Tensor[] | null): { output: Tensor; hidden: Tensor[] } {
+    const isBatched = input.dim() === 3;
+    const batchDim = this.batchFirst ? 0 : 1;
+    let x = isBatched ? input : input.unsqueeze(batchDim);
+    let states = hx;
+    if (states !== null) {
+      this.checkHiddenRank(isBatched, states);
+      if (!isBatched) states = states.map((state) => state.unsqueeze(1));
+    }
+    this.checkInput(x, false);
+    if (this.batchFirst) x = x.transpose(0, 1);
+    const [length, batch] = [x.size(0), x.size(1)];
+    states = this.initialStates(x, batch, states);
+    if (length === 0) throw new torch.RuntimeError('Expected sequence length to be larger than 0 in RNN');
+    const result = this.runLayers(
+      x.reshape([length * batch, this.inputSize]),
+      new Array<number>(length).fill(batch),
+      states,
+    );
+    let output = result.output.reshape([length, batch, result.output.size(-1)]);
+    if (this.batchFirst) output = output.transpose(0, 1);
+    let hidden = result.hidden;
     if (!isBatched) {
       output = output.squeeze(batchDim);
       hidden = hidden.map((state) => state.squeeze(1));
     }
     return { output, hidden };
+  }
+
+  /**
+   * Runs the layers over a `PackedSequence` from the initial states `hx` (in the caller's batch order, as PyTorch's
+   * `permute_hidden` expects); returns a `PackedSequence` with the input's `batchSizes`, `sortedIndices` and
+   * `unsortedIndices`, and the final states in the caller's batch order.
+   */
+  protected runPacked(
+    input: PackedSequence,
+    hx: Tensor[] | null,
+  ): { output: PackedSequence; hidden: Tensor[] } {
+    const { data, sortedIndices, unsortedIndices } = input;
+    const batchSizes = (input.batchSizes.tolist() as number[]).map(Number);
+    // The packed rows are sorted longest first, the caller's states are not: bring them into the rows' order here
+    // and the final states back out below, so `enforceSorted: false` packs work end to end.
+    let states = hx;
+    if (states !== null && sortedIndices !== null)
+      states = states.map((state) => state.indexSelect(1, sortedIndices));
+    this.checkInput(data, true);
+    states = this.initialStates(data, batchSizes[0] ?? 0, states);
+    const result = this.runLayers(data, batchSizes, states);
+    const hidden =
+      unsortedIndices === null
+        ? result.hidden
+        : result.hidden.map((state) => state.indexSelect(1, unsortedIndices));
+    return {
+      output: new PackedSequence(result.output, input.batchSizes, sortedIndices, unsortedIndices),
+      hidden,
+    };
+  }
+
+  /** `run` or `runPacked`, whichever fits the input. */
+  protected runAny(
+    input: Tensor | PackedSequence,
+    hx: Tensor[] | null,
+  ): { output: Tensor | PackedSequence; hidden: Tensor[] } {
+    return input instanceof PackedSequence ? this.runPacked(input, hx) : this.run(input, hx);
   }
 
   override extraRepr(): string {
@@ -377,11 +503,14 @@ export class RNNBase extends Module {
 
 /**
  * Elman RNN, `h_t = tanh(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh)` (or ReLU). `forward(input, h0?)` returns
- * `[output, hN]`.
+ * `[output, hN]`; given a `PackedSequence` it returns a `PackedSequence` (same `batchSizes` and indices) and each
+ * sequence's final state, `h0` and `hN` being in the original batch order (PyTorch's `permute_hidden`).
  *
  * ```ts
  * const rnn = new RNN(10, 20, { numLayers: 2 });
  * const [output, hn] = rnn.call(torch.randn(5, 3, 10), torch.randn(2, 3, 20));
+ * const packed = utils.rnn.packPaddedSequence(torch.randn(5, 3, 10), [5, 2, 4], { enforceSorted: false });
+ * const [packedOutput, hnPacked] = rnn.call(packed); // hnPacked[:, b] is sequence b's state at its own last step
  * ```
  */
 export class RNN extends RNNBase {
@@ -404,28 +533,69 @@ export class RNN extends RNNBase {
     this.nonlinearity = nonlinearity;
   }
 
-  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
-    const { output, hidden } = this.run(input, hx === undefined || hx === null ? null : [hx]);
+  /** `[output, hN]` for a padded batch, `[PackedSequence, hN]` for a packed one. */
+  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  override forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor] {
+    const { output, hidden } = this.runAny(input, hx === undefined || hx === null ? null : [hx]);
     return [output, hidden[0]!];
+  }
+
+  /**
+   * `forward` with the module's hooks, typed for both kinds of input (the last signature is `Module.call`'s, which
+   * the override has to keep).
+   */
+  override call(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  override call(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  override call(...args: Parameters<this['forward']>): ReturnType<this['forward']>;
+  override call(...args: unknown[]): unknown {
+    return super.call(...(args as Parameters<this['forward']>));
   }
 }
 
 /**
- * Long short-term memory. `forward(input, [h0, c0]?)` returns `[output, [hN, cN]]`; `projSize` adds PyTorch's
- * projections (`weight_hr_l{k}`), making `h` of size `projSize`.
+ * Long short-term memory. `forward(input, [h0, c0]?)` returns `[output, [hN, cN]]`, or `[PackedSequence, [hN, cN]]`
+ * for a `PackedSequence` input (as `RNN`); `projSize` adds PyTorch's projections (`weight_hr_l{k}`), making `h` of
+ * size `projSize`.
  */
 export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options?: RNNOptions & { projSize?: number }) {
     super('LSTM', inputSize, hiddenSize, options);
   }
 
-  override forward(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
-    const { output, hidden } = this.run(input, hx === undefined || hx === null ? null : [hx[0], hx[1]]);
+  /** `[output, [hN, cN]]` for a padded batch, `[PackedSequence, [hN, cN]]` for a packed one. */
+  override forward(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
+  override forward(
+    input: PackedSequence,
+    hx?: readonly [Tensor, Tensor] | null,
+  ): [PackedSequence, [Tensor, Tensor]];
+  override forward(
+    input: Tensor | PackedSequence,
+    hx?: readonly [Tensor, Tensor] | null,
+  ): [Tensor | PackedSequence, [Tensor, Tensor]] {
+    const { output, hidden } = this.runAny(input, hx === undefined || hx === null ? null : [hx[0], hx[1]]);
     return [output, [hidden[0]!, hidden[1]!]];
+  }
+
+  /**
+   * `forward` with the module's hooks, typed for both kinds of input (the last signature is `Module.call`'s, which
+   * the override has to keep).
+   */
+  override call(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
+  override call(
+    input: PackedSequence,
+    hx?: readonly [Tensor, Tensor] | null,
+  ): [PackedSequence, [Tensor, Tensor]];
+  override call(...args: Parameters<this['forward']>): ReturnType<this['forward']>;
+  override call(...args: unknown[]): unknown {
+    return super.call(...(args as Parameters<this['forward']>));
   }
 }
 
-/** Gated recurrent unit. `forward(input, h0?)` returns `[output, hN]`. */
+/**
+ * Gated recurrent unit. `forward(input, h0?)` returns `[output, hN]`, or `[PackedSequence, hN]` for a
+ * `PackedSequence` input (as `RNN`).
+ */
 export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options?: RNNOptions) {
     const projSize = (options as { projSize?: number } | undefined)?.projSize ?? 0;
@@ -435,9 +605,23 @@ export class GRU extends RNNBase {
     super('GRU', inputSize, hiddenSize, options);
   }
 
-  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
-    const { output, hidden } = this.run(input, hx === undefined || hx === null ? null : [hx]);
+  /** `[output, hN]` for a padded batch, `[PackedSequence, hN]` for a packed one. */
+  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  override forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor] {
+    const { output, hidden } = this.runAny(input, hx === undefined || hx === null ? null : [hx]);
     return [output, hidden[0]!];
+  }
+
+  /**
+   * `forward` with the module's hooks, typed for both kinds of input (the last signature is `Module.call`'s, which
+   * the override has to keep).
+   */
+  override call(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  override call(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  override call(...args: Parameters<this['forward']>): ReturnType<this['forward']>;
+  override call(...args: unknown[]): unknown {
+    return super.call(...(args as Parameters<this['forward']>));
   }
 }
 
