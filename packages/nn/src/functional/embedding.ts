@@ -187,8 +187,9 @@ export function embeddingBag(input: Tensor, weight: Tensor, options?: EmbeddingB
     if (paddingIdx < 0) paddingIdx += weight.size(0);
     keep = flat.ne(paddingIdx);
   }
-  const bags: Tensor[] = [];
   const dimension = weight.size(1);
+  if (mode !== 'max') return sumBags(weighted, keep, starts, ends, numBags, mode === 'mean');
+  const bags: Tensor[] = [];
   for (let b = 0; b < numBags; b++) {
     const start = starts[b]!;
     const end = ends[b]!;
@@ -209,6 +210,43 @@ export function embeddingBag(input: Tensor, weight: Tensor, options?: EmbeddingB
   }
   if (bags.length === 0) return torch.zeros([0, dimension], { dtype: weight.dtype });
   return torch.stack(bags);
+}
+
+/**
+ * Sum or mean of each bag in two differentiable ops, whatever the number of bags: the rows that belong to a bag (not
+ * padding, inside its `[start, end)`) are added into their bag's row with `indexAdd`, then divided by the bag sizes.
+ */
+function sumBags(
+  rows: Tensor,
+  keep: Tensor | null,
+  starts: readonly number[],
+  ends: readonly number[],
+  numBags: number,
+  mean: boolean,
+): Tensor {
+  const total = rows.size(0);
+  const kept = keep === null ? null : (keep.tolist() as boolean[]);
+  const members: number[] = [];
+  const bagIds: number[] = [];
+  const counts = new Float64Array(numBags);
+  for (let b = 0; b < numBags; b++) {
+    const end = Math.min(ends[b]!, total);
+    for (let i = Math.max(starts[b]!, 0); i < end; i++) {
+      if (kept !== null && !kept[i]) continue;
+      members.push(i);
+      bagIds.push(b);
+      counts[b]!++;
+    }
+  }
+  const dimension = rows.size(1);
+  const out = torch.zeros([numBags, dimension], { dtype: rows.dtype });
+  if (members.length === 0) return out;
+  const all = members.length === total && members.every((m, i) => m === i);
+  const source = all ? rows : rows.indexSelect(0, torch.tensor(members, { dtype: 'int64' }));
+  const summed = out.indexAdd(0, torch.tensor(bagIds, { dtype: 'int64' }), source);
+  if (!mean) return summed;
+  const sizes = torch.fromTypedArray(counts).clampMin(1).to(rows.dtype);
+  return summed.div(sizes.unsqueeze(1));
 }
 
 /** `F.one_hot(tensor, num_classes=-1)`: int64 one-hot vectors along a new last dim. */
