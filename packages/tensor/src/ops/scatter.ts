@@ -489,6 +489,7 @@ function indexAddImpl(
       const work = workTensor(x, inplace);
       let scaled = alpha === 1 ? source : mul(source, alpha);
       if (scaled.dtype !== x.dtype || mayOverlap(scaled, work)) scaled = contiguousCopy(scaled, x.dtype);
+      if (addRows(work, scaled, d, values)) return finishWork(x, work, inplace);
       const layout = sourceLayout(x1, scaled, d);
       const dstOffsets = indexedOffsets(
         layout.shape,
@@ -504,6 +505,38 @@ function indexAddImpl(
     },
     inplace ? { isInplace: true } : undefined,
   );
+}
+
+/**
+ * The common case of `index_add_` (embedding gradients, segment sums): a contiguous source of exactly the indexed
+ * shape, in a dtype whose addition is a plain `+`: whole rows of `inner` elements added per index, in the same
+ * order as the general path. Returns false when the case does not apply.
+ */
+function addRows(work: Tensor, source: Tensor, dim: number, values: Float64Array): boolean {
+  const dtype = work.dtype;
+  if (dtype === 'float16' || dtype === 'bfloat16' || dtype === 'int64' || dtype === 'bool') return false;
+  if (!source.isContiguous() || source.ndim !== work.ndim || work.ndim === 0) return false;
+  const shape = work._shape;
+  for (let k = 0; k < shape.length; k++) {
+    if (source._shape[k] !== (k === dim ? values.length : shape[k])) return false;
+  }
+  let outer = 1;
+  for (let k = 0; k < dim; k++) outer *= shape[k]!;
+  let inner = 1;
+  for (let k = dim + 1; k < shape.length; k++) inner *= shape[k]!;
+  const size = shape[dim]!;
+  const n = values.length;
+  const dst = hostData(work) as Float64Array;
+  const src = hostData(source) as Float64Array;
+  let from = source._offset;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < n; j++) {
+      const to = work._offset + (o * size + values[j]!) * inner;
+      for (let i = 0; i < inner; i++) dst[to + i]! += src[from + i]!;
+      from += inner;
+    }
+  }
+  return true;
 }
 
 /** Options of `indexAdd`. */

@@ -194,7 +194,9 @@ function compile(
   lines.push('}');
   const helpers = { ...HELPERS, ...extraHelpers };
   const names = Object.keys(helpers);
-  const body = `return function kernel(shape, out, outStrides, outOffset, inputs, inputStrides, inputOffsets, params) {\n${lines.join('\n')}\n};`;
+  // The sourceURL names each kernel after its expression in profiles and stack traces (otherwise all are `kernel`).
+  const label = `${expr.replace(/[^A-Za-z0-9_.+*\-/]+/g, '_').slice(0, 60)}-${outDtype}`;
+  const body = `return function kernel(shape, out, outStrides, outOffset, inputs, inputStrides, inputOffsets, params) {\n${lines.join('\n')}\n};\n//# sourceURL=proj-kernel/${label}.js`;
   const factory = new Function(...names, body) as (...h: unknown[]) => ElementwiseKernel;
   return factory(...names.map((k) => helpers[k as keyof typeof helpers]));
 }
