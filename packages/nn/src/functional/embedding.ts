@@ -189,6 +189,7 @@ export function embeddingBag(input: Tensor, weight: Tensor, options?: EmbeddingB
   }
   const dimension = weight.size(1);
   if (mode !== 'max') return sumBags(weighted, keep, starts, ends, numBags, mode === 'mean');
+  // Max mode keeps one reduction per bag: amax's backward splits ties evenly, where a segment max would not.
   const bags: Tensor[] = [];
   for (let b = 0; b < numBags; b++) {
     const start = starts[b]!;
@@ -204,9 +205,7 @@ export function embeddingBag(input: Tensor, weight: Tensor, options?: EmbeddingB
       bags.push(torch.zeros([dimension], { dtype: weight.dtype }));
       continue;
     }
-    if (mode === 'sum') bags.push(slice.sum(0));
-    else if (mode === 'mean') bags.push(slice.sum(0).div(count));
-    else bags.push(slice.amax(0));
+    bags.push(slice.amax(0));
   }
   if (bags.length === 0) return torch.zeros([0, dimension], { dtype: weight.dtype });
   return torch.stack(bags);
