@@ -189,7 +189,8 @@ export function embeddingBag(input: Tensor, weight: Tensor, options?: EmbeddingB
   }
   const dimension = weight.size(1);
   if (mode !== 'max') return sumBags(weighted, keep, starts, ends, numBags, mode === 'mean');
-  // Max mode keeps one reduction per bag: amax's backward splits ties evenly, where a segment max would not.
+  // Max mode reduces bag by bag with amax; on exact ties its backward splits the gradient, where PyTorch gives it
+  // all to one index.
   const bags: Tensor[] = [];
   for (let b = 0; b < numBags; b++) {
     const start = starts[b]!;
