@@ -13,6 +13,11 @@ const alias = packages.flatMap((name) => [
     replacement: fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
   },
 ]);
+// The apps' shared helpers, from source too.
+alias.push({
+  find: /^@proj\/app-common$/,
+  replacement: fileURLToPath(new URL('./apps/common/src/index.ts', import.meta.url)),
+});
 
 export default defineConfig({
   resolve: { alias },

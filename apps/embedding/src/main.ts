@@ -3,6 +3,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { svgToPng } from '@proj/app-common';
 import {
   type ClassifyOptions,
   defaultClassifyOptions,
@@ -16,6 +17,7 @@ import type { ProgressStream } from './progress.js';
 import {
   CATEGORIES,
   categoryPrecision,
+  cbowWord2VecOptions,
   defaultWord2VecOptions,
   loadSotu,
   nearest,
@@ -51,7 +53,7 @@ export const TARGETS = {
 
 /**
  * The quick word2vec run used by CI: the speeches up to 1930 (about 1.1M words), words seen 50 times or more,
- * 32 dimensions, window 1, one pass.
+ * 32 dimensions, window 1, one pass (CBOW keeps its own rate and two passes: {@link cbowWord2VecOptions}).
  */
 export const quickWord2VecOptions: Partial<Word2VecOptions> = {
   toYear: 1930,
@@ -82,7 +84,7 @@ const WORD2VEC_USAGE = `Usage: pnpm embedding word2vec [options]
 
 Skip-gram (or CBOW) with negative sampling on the 233 State of the Union addresses (1790-2021).
 Prints nearest neighbours of probe words and precision@10 for word categories; writes
-vectors.tsv + metadata.tsv (TensorBoard Embedding Projector) and pca.svg to --out.
+vectors.tsv + metadata.tsv (TensorBoard Embedding Projector), pca.svg and pca.png to --out.
 
 Options (defaults in brackets):
   --model skipgram|cbow          training objective [${defaultWord2VecOptions.model}]
@@ -93,9 +95,9 @@ Options (defaults in brackets):
   --shared-negatives N           size of the per-batch negative set [${defaultWord2VecOptions.sharedNegatives}]
   --min-count N                  drop rarer words [${defaultWord2VecOptions.minCount}]
   --subsample T                  subsampling threshold, 0 disables [${defaultWord2VecOptions.subsample}]
-  --epochs N                     passes over the corpus [${defaultWord2VecOptions.epochs}]
-  --batch-size N                 examples per step [${defaultWord2VecOptions.batchSize}]
-  --lr X                         initial learning rate, decays linearly [${defaultWord2VecOptions.lr} for sgd, ${SPARSE_ADAM_LR} for sparse-adam]
+  --epochs N                     passes over the corpus [${defaultWord2VecOptions.epochs} for skipgram, ${cbowWord2VecOptions.epochs} for cbow]
+  --batch-size N                 examples per step [${defaultWord2VecOptions.batchSize} for skipgram, ${cbowWord2VecOptions.batchSize} for cbow]
+  --lr X                         initial learning rate, decays linearly [sgd: ${defaultWord2VecOptions.lr} for skipgram, ${cbowWord2VecOptions.lr} for cbow; sparse-adam: ${SPARSE_ADAM_LR}]
   --optimizer sparse-adam|sgd    optimizer [${defaultWord2VecOptions.optimizer}]
   --from-year YEAR               only speeches from this year on [${defaultWord2VecOptions.fromYear}]
   --to-year YEAR                 only speeches up to this year [the last, 2021]
@@ -166,10 +168,10 @@ function defined<T extends object>(object: T): Partial<T> {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Writes `text` to `path` through a temporary file and a rename, so a crash never leaves half a file. */
-function writeAtomic(path: string, text: string): void {
+/** Writes `data` to `path` through a temporary file and a rename, so a crash never leaves half a file. */
+function writeAtomic(path: string, data: string | Uint8Array): void {
   const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, text);
+  writeFileSync(temporary, data);
   renameSync(temporary, path);
 }
 
@@ -209,11 +211,13 @@ async function word2vecCommand(args: string[], io: Io): Promise<number> {
   }
   const v = values as Record<string, string | undefined>;
   const quick = values.quick === true;
+  const model = choice(v.model, 'model', ['skipgram', 'cbow'] as const) ?? defaultWord2VecOptions.model;
   const options: Word2VecOptions = {
     ...defaultWord2VecOptions,
+    ...(model === 'cbow' ? cbowWord2VecOptions : {}),
     ...(quick ? quickWord2VecOptions : {}),
     ...defined({
-      model: choice(v.model, 'model', ['skipgram', 'cbow'] as const),
+      model,
       dim: integer(v.dim, 'dim', 1),
       window: integer(v.window, 'window', 1),
       negatives: integer(v.negatives, 'negatives', 1),
@@ -311,17 +315,23 @@ async function word2vecCommand(args: string[], io: Io): Promise<number> {
     plotVectors.set(unit.subarray(id * dim, (id + 1) * dim), i * dim);
   });
   const { x, y, explained } = pca2d(plotVectors, plottedIds.length, dim);
-  writeAtomic(
-    join(outDir, 'pca.svg'),
-    scatterSvg(
-      plotted,
-      x,
-      y,
-      `word2vec (${options.model}) on State of the Union: PCA of category words (PC1 ${(explained[0]! * 100).toFixed(0)}%, PC2 ${(explained[1]! * 100).toFixed(0)}%)`,
-    ),
+  const svg = scatterSvg(
+    plotted,
+    x,
+    y,
+    `word2vec (${options.model}) on State of the Union: PCA of category words (PC1 ${(explained[0]! * 100).toFixed(0)}%, PC2 ${(explained[1]! * 100).toFixed(0)}%)`,
   );
+  writeAtomic(join(outDir, 'pca.svg'), svg);
+  let plots = 'pca.svg';
+  try {
+    writeAtomic(join(outDir, 'pca.png'), await svgToPng(svg));
+    plots = 'pca.svg + pca.png';
+  } catch (error) {
+    // The PNG is a convenience copy of the SVG: without it the run's results still stand.
+    io.stderr.write(`warning: pca.png not written: ${(error as Error).message}\n`);
+  }
   out.write(
-    `\nwrote ${join(outDir, 'vectors.tsv')}, metadata.tsv (open both at https://projector.tensorflow.org) and pca.svg\n`,
+    `\nwrote ${join(outDir, 'vectors.tsv')}, metadata.tsv (open both at https://projector.tensorflow.org) and ${plots}\n`,
   );
 
   const targets = quick ? TARGETS.word2vecQuick : TARGETS.word2vec;

@@ -45,20 +45,29 @@ describe('text pipeline', () => {
   });
 });
 
+/** Runs `word2vec --quick` with `flags`; returns the exit status, the output and the output directory. */
+async function quickRun(flags: string[]): Promise<{ status: number; text: string; outDir: string }> {
+  const outDir = join(mkdtempSync(join(tmpdir(), 'word2vec-')), 'out');
+  const out: string[] = [];
+  const io: Io = {
+    stdout: { write: (t: string) => out.push(t) },
+    stderr: { write: (t: string) => out.push(t) },
+  };
+  const status = await main(['word2vec', '--quick', ...flags, '--out', outDir], io);
+  return { status, text: out.join(''), outDir };
+}
+
+function expectQuickTargets(text: string): void {
+  for (const category of ['months', 'numbers'] as const) {
+    const precision = Number(new RegExp(`  ${category}\\s+([\\d.]+)`).exec(text)?.[1]);
+    expect(precision, text).toBeGreaterThanOrEqual(TARGETS.word2vecQuick[category]);
+  }
+}
+
 describe('word2vec --quick', () => {
   it(`reaches precision@10 >= ${TARGETS.word2vecQuick.months} for months and numbers and writes the projector files`, async () => {
-    const outDir = join(mkdtempSync(join(tmpdir(), 'word2vec-')), 'out');
-    const out: string[] = [];
-    const io: Io = {
-      stdout: { write: (t: string) => out.push(t) },
-      stderr: { write: (t: string) => out.push(t) },
-    };
-    const status = await main(['word2vec', '--quick', '--out', outDir], io);
-    const text = out.join('');
-    for (const category of ['months', 'numbers'] as const) {
-      const precision = Number(new RegExp(`  ${category}\\s+([\\d.]+)`).exec(text)?.[1]);
-      expect(precision, text).toBeGreaterThanOrEqual(TARGETS.word2vecQuick[category]);
-    }
+    const { status, text, outDir } = await quickRun([]);
+    expectQuickTargets(text);
     expect(status, text).toBe(0);
     const vectors = readFileSync(join(outDir, 'vectors.tsv'), 'utf8').trimEnd().split('\n');
     const metadata = readFileSync(join(outDir, 'metadata.tsv'), 'utf8').trimEnd().split('\n');
@@ -68,5 +77,16 @@ describe('word2vec --quick', () => {
     expect(readFileSync(join(outDir, 'pca.svg'), 'utf8')).toMatch(
       /^<svg[^>]*>[\s\S]*january[\s\S]*<\/svg>\n$/,
     );
+    // pca.png: the same figure rendered at the SVG's size (900 x 700).
+    const png = readFileSync(join(outDir, 'pca.png'));
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([900, 700]);
+  });
+
+  it('reaches the same targets with --model cbow (its own learning rate and epochs)', async () => {
+    const { status, text } = await quickRun(['--model', 'cbow']);
+    expect(text).toMatch(/model: cbow, dim 32, window 1, .* sgd lr 0\.12, batch 1024, 2 epoch\(s\)/);
+    expectQuickTargets(text);
+    expect(status, text).toBe(0);
   });
 });

@@ -37,7 +37,7 @@ export interface Word2VecOptions {
   batchSize: number;
   /** Initial learning rate (decays linearly to 1% of it). */
   lr: number;
-  /** `sparse-adam` (only rows with a non-zero gradient are updated) or `sgd`. */
+  /** `sparse-adam` (lazy Adam over the rows present in the sparse gradient) or `sgd`. */
   optimizer: 'sparse-adam' | 'sgd';
   /** Seeds the weights and the sampling. */
   seed: number;
@@ -65,6 +65,24 @@ export const defaultWord2VecOptions: Word2VecOptions = {
   fromYear: 1790,
   toYear: 9999,
 };
+
+/**
+ * CBOW's own defaults: they replace those of {@link defaultWord2VecOptions} (under `--quick` too) when the model is
+ * `cbow` and the flag is not given.
+ *
+ * NOTE [CBOW's learning rate, batch and epochs]: CBOW's hidden vector is the mean of 2 to 2·window context rows, so
+ * each context row gets half (or less) of the gradient a skip-gram center row gets for the same loss. At
+ * skip-gram's lr 0.08 the input rows hardly move in one pass while the output rows learn the word frequencies
+ * alone: every hidden vector points the same way (cosine 0.98-1.00 between unrelated words; months 0.35 and
+ * numbers 0.09 in the quick run). A larger rate fixes it, as in word2vec.c (0.05 for CBOW, 0.025 for skip-gram),
+ * but the margin is thin: the loss is summed over the batch, and the averaged hidden vectors share a direction, so
+ * each shared negative row takes one step summed over the whole batch. With batch 2048, lr 0.12 made the loss
+ * climb from 4.2 to 6 before it recovered and 0.16 diverged; with batch 1024, 0.16 still trains smoothly and 0.2
+ * collapses (0.3: NaN loss). Hence batch 1024 and lr 0.12. One pass is not enough at that rate (quick run: numbers
+ * 0.16); two cost about what skip-gram's one does, since CBOW has one example per center where skip-gram has one
+ * per context word.
+ */
+export const cbowWord2VecOptions: Partial<Word2VecOptions> = { lr: 0.12, batchSize: 1024, epochs: 2 };
 
 /** Word categories of the built-in quality check: words of a category co-occur in the speeches. */
 export const CATEGORIES: Record<string, readonly string[]> = {
@@ -175,8 +193,10 @@ export class Word2Vec extends Module {
   /** `vocabularySize` rows (plus one zero padding row for CBOW's short windows) of `dim` columns. */
   constructor(vocabularySize: number, dim: number) {
     super();
-    this.inEmbed = new Embedding(vocabularySize + 1, dim);
-    this.outEmbed = new Embedding(vocabularySize + 1, dim);
+    // Sparse gradients: each step's gradient holds the rows of the batch's words only, as in PyTorch's
+    // `nn.Embedding(..., sparse=True)`, and the optimizers touch those rows only.
+    this.inEmbed = new Embedding(vocabularySize + 1, dim, { sparse: true });
+    this.outEmbed = new Embedding(vocabularySize + 1, dim, { sparse: true });
     noGrad(() => {
       // word2vec's initialisation: small uniform input vectors, zero output vectors.
       this.inEmbed.weight.uniform_(-0.5 / dim, 0.5 / dim);

@@ -50,7 +50,7 @@ export interface RunSettings {
   resume: boolean;
   /** Output directory; null: `apps/mlp/out`. */
   outDir: string | null;
-  /** Write the SVG figures and metrics.json. */
+  /** Write the figures (SVG and PNG) and metrics.json. */
   plots: boolean;
 }
 
@@ -112,11 +112,11 @@ Running:
   --checkpoint PATH   checkpoint written atomically after every epoch (default <out>/checkpoint.safetensors)
   --resume            continue from the checkpoint exactly where it stopped
   --out DIR           where figures, metrics and the default checkpoint go (default ${DEFAULT_OUT_DIR})
-  --no-plots          do not write the SVG figures and metrics.json
+  --no-plots          do not write the figures (SVG, PNG) and metrics.json
   -h, --help          show this text
 
 Outputs: <out>/curves.svg (loss and accuracy per epoch), <out>/confusion.svg (test confusion matrix),
-<out>/metrics.json, and the checkpoint.`;
+PNG copies of both (curves.png, confusion.png), <out>/metrics.json, and the checkpoint.`;
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },

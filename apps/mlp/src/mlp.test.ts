@@ -33,6 +33,14 @@ import { type RunOptions, runTraining } from './train.js';
 const scratch = mkdtempSync(join(tmpdir(), 'proj-mlp-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** Width and height from a PNG's IHDR chunk; throws unless `bytes` starts with the PNG signature. */
+function pngSize(bytes: Uint8Array): { width: number; height: number } {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (!signature.every((byte, i) => bytes[i] === byte)) throw new Error('not a PNG file');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
 function collector(): { write(text: string): void; text(): string } {
   const chunks: string[] = [];
   return { write: (text: string) => void chunks.push(text), text: () => chunks.join('') };
@@ -118,12 +126,23 @@ describe('--quick (what CI runs)', () => {
     expect(text).toContain('8000 training / 10000 test images');
     expect(text).toMatch(/epoch 1\/1 +1600\/8000 +loss \d\.\d{4} +acc \d+\.\d\d% +\d+ samples\/s +ETA/);
     expect(text).toMatch(/trained 1 epoch .*test accuracy (9\d|100)\.\d\d%/);
-    for (const name of ['curves.svg', 'confusion.svg', 'metrics.json', 'checkpoint.safetensors']) {
+    const figures = ['curves.svg', 'curves.png', 'confusion.svg', 'confusion.png'];
+    for (const name of [...figures, 'metrics.json', 'checkpoint.safetensors']) {
       expect(existsSync(join(scratch, 'quick', name))).toBe(true);
     }
     const svg = readFileSync(join(scratch, 'quick', 'curves.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    // The PNGs are the SVGs rendered at their own size.
+    for (const name of ['curves', 'confusion']) {
+      const size = /width="(\d+)" height="(\d+)"/.exec(
+        readFileSync(join(scratch, 'quick', `${name}.svg`), 'utf8'),
+      );
+      expect(pngSize(readFileSync(join(scratch, 'quick', `${name}.png`)))).toEqual({
+        width: Number(size?.[1]),
+        height: Number(size?.[2]),
+      });
+    }
     const metrics = JSON.parse(readFileSync(join(scratch, 'quick', 'metrics.json'), 'utf8'));
     expect(metrics.epochs[0].testAccuracy).toBe(result.testAccuracy);
     console.log(

@@ -1,6 +1,6 @@
 /**
- * Figures as hand-written SVG (no dependency, opens in any browser): the loss and accuracy curves, and the
- * confusion matrix on the test set.
+ * Figures as hand-written SVG (opens in any browser; `png.ts` renders PNG copies): the loss and accuracy curves,
+ * and the confusion matrix on the test set.
  */
 import type { History } from './history.js';
 

@@ -3,9 +3,10 @@
  * evaluation on the 10 000 test images, a checkpoint and the figures after every epoch; a summary at the end.
  * `main.ts` calls it with the parsed command line; the tests call it directly.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { svgToPng } from '@proj/app-common';
 import { noGrad } from '@proj/autograd';
 import { DataLoader, type MapDataset, Subset } from '@proj/data';
 import { CrossEntropyLoss, type Sequential } from '@proj/nn';
@@ -160,22 +161,44 @@ function rngBytes(state: Tensor): Uint8Array {
   return toTypedArray(state) as Uint8Array;
 }
 
-function writeOutputs(history: History, config: TrainConfig, outDir: string, device: string): string[] {
+/** Writes `data` to `path` through a temporary file and a rename, so a crash never leaves half a figure. */
+function writeAtomic(path: string, data: string | Uint8Array): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  writeFileSync(temporary, data);
+  renameSync(temporary, path);
+}
+
+/** Writes the figures (SVG, and PNG copies when the renderer loads) and `metrics.json`; returns their paths. */
+async function writeOutputs(
+  history: History,
+  config: TrainConfig,
+  outDir: string,
+  device: string,
+  reporter: ProgressReporter,
+): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
   const last = history.epochs[history.epochs.length - 1];
   const title = `MLP ${LAYER_SIZES.join('-')} on MNIST · ${describeConfig(config)}`;
-  const files: [string, string][] = [
-    [join(outDir, 'curves.svg'), curvesSvg(history, title)],
-    [
-      join(outDir, 'confusion.svg'),
-      confusionSvg(history.confusion, `Test confusion matrix after epoch ${last?.epoch ?? 0}`),
-    ],
-    [
-      join(outDir, 'metrics.json'),
-      `${JSON.stringify({ model: `MLP ${LAYER_SIZES.join('-')}`, device, config, ...history }, null, 2)}\n`,
-    ],
+  const figures: [string, string][] = [
+    ['curves', curvesSvg(history, title)],
+    ['confusion', confusionSvg(history.confusion, `Test confusion matrix after epoch ${last?.epoch ?? 0}`)],
   ];
-  for (const [path, text] of files) writeFileSync(path, text);
+  const files: [string, string | Uint8Array][] = figures.map(([name, svg]) => [
+    join(outDir, `${name}.svg`),
+    svg,
+  ]);
+  try {
+    for (const [name, svg] of figures) files.push([join(outDir, `${name}.png`), await svgToPng(svg)]);
+  } catch (error) {
+    // The PNGs are convenience copies of the SVGs: without them the run still stands.
+    reporter.line(`warning: PNG figures not written: ${(error as Error).message}`);
+    files.splice(figures.length);
+  }
+  files.push([
+    join(outDir, 'metrics.json'),
+    `${JSON.stringify({ model: `MLP ${LAYER_SIZES.join('-')}`, device, config, ...history }, null, 2)}\n`,
+  ]);
+  for (const [path, data] of files) writeAtomic(path, data);
   return files.map(([path]) => path);
 }
 
@@ -359,7 +382,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
         },
         checkpointPath,
       );
-      if (settings.plots) files.splice(0, files.length, ...writeOutputs(history, config, outDir, device));
+      if (settings.plots)
+        files.splice(0, files.length, ...(await writeOutputs(history, config, outDir, device, reporter)));
     }
   } finally {
     await trainLoader.shutdown();
@@ -369,7 +393,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
     // Resumed from a finished run: evaluate what it left, so that the summary and the figures are current.
     lastEvaluation = await evaluate(model, testLoader, device);
     if (settings.plots && history.epochs.length > 0)
-      files.push(...writeOutputs(history, config, outDir, device));
+      files.push(...(await writeOutputs(history, config, outDir, device, reporter)));
   }
   const seconds = (performance.now() - started) / 1000;
   const trained = history.epochs.slice(startEpoch);
