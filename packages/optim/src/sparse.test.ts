@@ -18,6 +18,7 @@ import {
   SGD,
   SparseAdam,
 } from './index.js';
+import { expectTrajectory, TOLERANCE } from './trajectory.test-helpers.js';
 
 interface Case {
   optimizer: 'sgd' | 'adagrad' | 'sparse-adam';
@@ -37,7 +38,6 @@ const fixture = JSON.parse(
 };
 
 const CLASSES = { sgd: SGD, adagrad: Adagrad, 'sparse-adam': SparseAdam } as const;
-const TOLERANCE = { float32: 1e-6, float64: 1e-12 };
 
 function sparseGrad(entry: { indices: number[]; values: number[] }, shape: number[], dtype: torch.DType) {
   const values = torch.tensor(entry.values, { dtype }).reshape([entry.indices.length, ...shape.slice(1)]);
@@ -52,24 +52,8 @@ describe('sparse gradients: trajectories match PyTorch over 20 steps', () => {
         torch.tensor(values, { dtype: c.dtype }).reshape(c.shapes[k]!).requiresGrad_(true),
       );
       const optimizer: Optimizer<any> = new CLASSES[name](params, c.options as never);
-      const rtol = TOLERANCE[c.dtype];
-      c.grads.forEach((stepGrads, step) => {
-        params.forEach((p, k) => {
-          p.grad = sparseGrad(stepGrads[k]!, c.shapes[k]!, c.dtype);
-        });
-        optimizer.step();
-        params.forEach((p, k) => {
-          const got = p.detach().reshape(-1).tolist() as number[];
-          const want = c.trajectory[step]![k]!;
-          const scale = Math.max(...want.map(Math.abs), 1e-30);
-          for (let e = 0; e < want.length; e++) {
-            if (!(Math.abs(got[e]! - want[e]!) <= rtol * scale)) {
-              throw new Error(
-                `step ${step + 1}, param ${k}, element ${e}: got ${got[e]}, PyTorch ${want[e]}`,
-              );
-            }
-          }
-        });
+      expectTrajectory(optimizer, params, c.trajectory, TOLERANCE[c.dtype], (p, step, k) => {
+        p.grad = sparseGrad(c.grads[step]![k]!, c.shapes[k]!, c.dtype);
       });
     },
   );
