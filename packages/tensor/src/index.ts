@@ -31,6 +31,7 @@ export {
   promoteTypes,
   resultType,
   type Scalar,
+  scalarTypeName,
   setDefaultDtype,
   type TypedArray,
 } from './dtype.js';

@@ -1,11 +1,24 @@
 /**
- * Convolutions (`conv1d`, `conv2d`, `convTranspose1d/2d`), `unfold`/`fold` and `pad`. Convolutions lower to
- * `im2col` + matmul (transposed ones to matmul + `col2im`), both differentiable, with PyTorch's argument checks.
+ * Convolutions (`conv1d`, `conv2d`, `convTranspose1d/2d`), `unfold`/`fold` and `pad`, with PyTorch's argument
+ * checks. Convolutions run as one differentiable op (`internal/convolution.ts`: `im2col` + gemm), transposed ones
+ * as that op's input gradient (gemm + `col2im`).
  */
 
 import type { Tensor } from '@proj/tensor';
 import * as torch from '@proj/tensor';
+import { convolution2d, convolution2dBackwardInput } from '../internal/convolution.js';
 import { col2im, im2col, type WindowGeometry, windowCount } from '../internal/im2col.js';
+
+/** PyTorch's error when a convolution's weight or bias has another dtype than its input. */
+function checkSameDtype(input: Tensor, weight: Tensor, bias: Tensor | null | undefined): void {
+  for (const other of [weight, bias]) {
+    if (other !== undefined && other !== null && other.dtype !== input.dtype) {
+      throw new torch.RuntimeError(
+        `expected scalar type ${torch.scalarTypeName(input.dtype)} but found ${torch.scalarTypeName(other.dtype)}`,
+      );
+    }
+  }
+}
 
 /** A size given as one number for every dim or one per dim. */
 export type SizeArg = number | readonly number[];
@@ -244,7 +257,7 @@ function convNd(
     dilation.unshift(1);
     padding.unshift(0);
   }
-  const [n, , h, w] = x.shape as [number, number, number, number];
+  const [, , h, w] = x.shape as [number, number, number, number];
   const oh = windowCount(h, kernel[0]!, dilation[0]!, padding[0]!, stride[0]!);
   const ow = windowCount(w, kernel[1]!, dilation[1]!, padding[1]!, stride[1]!);
   if (oh <= 0 || ow <= 0) {
@@ -256,18 +269,12 @@ function convNd(
       `Calculated padded input size per channel: (${padded.join(' x ')}). Kernel size: (${effective.join(' x ')}). Kernel size can't be greater than actual input size`,
     );
   }
-  const columns = im2col(x, geometry2d(kernel, dilation, padding, stride));
-  const outChannels = weight.size(0);
-  let out: Tensor;
-  if (groups === 1) {
-    out = weight.reshape(outChannels, -1).matmul(columns);
-  } else {
-    const groupWeight = weight.reshape(groups, outChannels / groups, -1);
-    const groupColumns = columns.reshape(n, groups, -1, oh * ow);
-    out = groupWeight.matmul(groupColumns).reshape(n, outChannels, oh * ow);
-  }
-  if (bias !== undefined && bias !== null) out = out.add(bias.reshape(1, outChannels, 1));
-  out = spatial === 1 ? out.reshape(n, outChannels, ow) : out.reshape(n, outChannels, oh, ow);
+  checkSameDtype(x, weight, bias);
+  let out = convolution2d(x, weight.dim() === 4 ? weight : weight.unsqueeze(2), bias ?? null, {
+    geometry: geometry2d(kernel, dilation, padding, stride),
+    groups,
+  });
+  if (spatial === 1) out = out.squeeze(2);
   return batched ? out : out.squeeze(0);
 }
 
@@ -331,25 +338,20 @@ function convTransposeNd(
     outputPadding.unshift(0);
     dilation.unshift(1);
   }
-  const [n, , h, w] = x.shape as [number, number, number, number];
+  const [, , h, w] = x.shape as [number, number, number, number];
   const outChannels = weight.size(1) * groups;
   const outH =
     (h - 1) * stride[0]! - 2 * padding[0]! + dilation[0]! * (kernel[0]! - 1) + outputPadding[0]! + 1;
   const outW =
     (w - 1) * stride[1]! - 2 * padding[1]! + dilation[1]! * (kernel[1]! - 1) + outputPadding[1]! + 1;
-  const taps = kernel[0]! * kernel[1]!;
-  let columns: Tensor;
-  if (groups === 1) {
-    columns = weight
-      .reshape(inChannels, -1)
-      .t()
-      .matmul(x.reshape(n, inChannels, h * w));
-  } else {
-    const groupWeight = weight.reshape(groups, inChannels / groups, -1).transpose(1, 2);
-    const groupInput = x.reshape(n, groups, inChannels / groups, h * w);
-    columns = groupWeight.matmul(groupInput).reshape(n, outChannels * taps, h * w);
-  }
-  let out = col2im(columns, [outH, outW], geometry2d(kernel, dilation, padding, stride));
+  checkSameDtype(x, weight, bias);
+  // The transposed convolution is the input gradient of the convolution with the same weight.
+  let out = convolution2dBackwardInput(
+    x,
+    weight.dim() === 4 ? weight : weight.unsqueeze(2),
+    { geometry: geometry2d(kernel, dilation, padding, stride), groups },
+    [outH, outW],
+  );
   if (bias !== undefined && bias !== null) out = out.add(bias.reshape(1, outChannels, 1, 1));
   if (spatial === 1) out = out.squeeze(2);
   return batched ? out : out.squeeze(0);

@@ -82,7 +82,7 @@ export interface NllLossOptions extends ReductionOptions {
  */
 function flattenClassInputs(input: Tensor, target: Tensor, ignoreIndex: number): [Tensor, Tensor, number[]] {
   if (target.dtype !== 'int64' && target.dtype !== 'int32' && target.dtype !== 'uint8') {
-    throw new torch.RuntimeError(`expected scalar type Long but found ${scalarName(target.dtype)}`);
+    throw new torch.RuntimeError(`expected scalar type Long but found ${torch.scalarTypeName(target.dtype)}`);
   }
   const ndim = input.dim();
   if (ndim < 1) throw new torch.RuntimeError('input tensor should be 1D or 2D');
@@ -133,21 +133,6 @@ function flattenClassInputs(input: Tensor, target: Tensor, ignoreIndex: number):
     }
   }
   return [flatInput, flatTarget.to('int64'), outShape];
-}
-
-function scalarName(dtype: torch.DType): string {
-  const names: Partial<Record<torch.DType, string>> = {
-    float32: 'Float',
-    float64: 'Double',
-    float16: 'Half',
-    bfloat16: 'BFloat16',
-    int32: 'Int',
-    int16: 'Short',
-    int8: 'Char',
-    uint8: 'Byte',
-    bool: 'Bool',
-  };
-  return names[dtype] ?? dtype;
 }
 
 /** Per-element NLL values and weights of flattened inputs (ignored entries have weight 0). */
@@ -215,7 +200,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntro
   if (target.isFloatingPoint()) {
     if (!sameShape(input.shape, target.shape)) {
       throw new torch.RuntimeError(
-        `Expected floating point type for target with class probabilities, got ${scalarName(target.dtype)}`,
+        `Expected floating point type for target with class probabilities, got ${torch.scalarTypeName(target.dtype)}`,
       );
     }
     checkWeight(weight, classes);

@@ -1,12 +1,14 @@
 /**
  * Pooling: max/avg pooling (1-d and 2-d, with `ceilMode`, dilation for max pooling, `countIncludePad` and
- * `divisorOverride` for average pooling), adaptive average/max pooling and `maxUnpool`. Windows are gathered with
- * the differentiable `im2col`, after explicit padding (with -inf for max pooling).
+ * `divisorOverride` for average pooling), adaptive average/max pooling and `maxUnpool`. Max pooling runs as one
+ * differentiable op with its own kernel (`internal/max-pool.ts`); average pooling gathers its windows with the
+ * differentiable `im2col`, after explicit zero padding.
  */
 
 import type { Tensor } from '@proj/tensor';
 import * as torch from '@proj/tensor';
 import { im2col } from '../internal/im2col.js';
+import { maxPool2dWithIndices } from '../internal/max-pool.js';
 import { expandSize, pad, type SizeArg } from './conv.js';
 
 /** Output length of a pooling window along one dim, with PyTorch's ceil-mode rule. */
@@ -159,19 +161,17 @@ function maxPool(
     options?.dilation ?? 1,
     options?.ceilMode ?? false,
   );
-  const patches = windows(s, padForWindows(s, Number.NEGATIVE_INFINITY));
-  const { values, indices } = patches.max(2);
+  const pair = (values: number[]): [number, number] => [values[0]!, values[1]!];
+  const [values, indices] = maxPool2dWithIndices(s.x, {
+    kernel: pair(s.kernel),
+    stride: pair(s.stride),
+    padding: pair(s.padding),
+    dilation: pair(s.dilation),
+    outputSize: pair(s.outSize),
+  });
   const output = finishShape(s, values);
   if (!options?.returnIndices) return output;
-  // Window-local argmax → flat index into the (unpadded) input plane, as PyTorch returns.
-  const [oh, ow] = s.outSize as [number, number];
-  const kw = s.kernel[1]!;
-  const rowBase = torch.arange(oh, { dtype: 'int64' }).mul(s.stride[0]!).sub(s.padding[0]!).reshape(oh, 1);
-  const colBase = torch.arange(ow, { dtype: 'int64' }).mul(s.stride[1]!).sub(s.padding[1]!).reshape(1, ow);
-  const tapRow = indices.div(kw, { roundingMode: 'floor' }).mul(s.dilation[0]!);
-  const tapCol = indices.remainder(kw).mul(s.dilation[1]!);
-  const flat = rowBase.add(tapRow).mul(s.inSize[1]!).add(colBase.add(tapCol));
-  return [output, finishShape(s, flat)];
+  return [output, finishShape(s, indices.to('int64'))];
 }
 
 /** `F.max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`. */
