@@ -77,6 +77,7 @@ export type ElementwiseOpName =
   | 'trunc'
   | 'frac'
   | 'relu'
+  | 'thresholdBackward'
   | 'isnan'
   | 'isinf'
   | 'isposinf'

@@ -85,7 +85,16 @@ defineFormulas({
   trunc: unary('TruncBackward0', zeroGrad, nothing),
   round: unary('RoundBackward0', zeroGrad, nothing),
   frac: unary('FracBackward0', (g) => g, nothing),
-  relu: unary('ReluBackward0', (g, _x, y) => mul(g, y().gt(0)), outputOnly),
+  relu: unary('ReluBackward0', (g, _x, y) => torch.thresholdBackward(g, y(), 0), outputOnly),
+  thresholdBackward: {
+    name: 'ThresholdBackwardBackward0',
+    saveInputs: [1],
+    backward(ctx, [g]) {
+      if (!g) return [null, null];
+      // Linear in the incoming gradient; piecewise constant in the output.
+      return [torch.thresholdBackward(g, ctx.input(1), ctx.attrs.threshold as number), null];
+    },
+  },
   nanToNum: unary('NanToNumBackward0', (g, x) => mul(g, x().isfinite())),
   clone: unary('CloneBackward0', (g) => g, nothing),
   to: unary('ToCopyBackward0', (g) => g, nothing),

@@ -699,3 +699,48 @@ describe('broadcasting property test', () => {
     );
   });
 });
+
+describe('relu and thresholdBackward: the float32 bit-pattern path agrees with the generic kernel', () => {
+  const specials = [
+    0,
+    -0,
+    1.5,
+    -1.5,
+    Number.NaN,
+    -Number.NaN,
+    Infinity,
+    -Infinity,
+    1e-45,
+    -1e-45,
+    3.4e38,
+    -3.4e38,
+  ];
+  const bitsOf = (t: torch.Tensor) =>
+    Array.from(new Int32Array((torch.toTypedArray(t) as Float32Array).buffer));
+
+  it('relu keeps -0 and NaN, zeroes negatives, in and out of place', () => {
+    const x = torch.tensor(specials, { dtype: 'float32' });
+    // Through float64 (the generic kernel) and back: the same bits.
+    const generic = x.double().relu().float();
+    expect(bitsOf(x.relu())).toEqual(bitsOf(generic));
+    // A strided view takes the generic float32 kernel.
+    const strided = torch.stack([x, x], 1).select(1, 0);
+    expect(strided.isContiguous()).toBe(false);
+    expect(bitsOf(strided.relu())).toEqual(bitsOf(generic));
+    const y = x.clone();
+    y.relu_();
+    expect(bitsOf(y)).toEqual(bitsOf(generic));
+  });
+
+  it('thresholdBackward passes the gradient where output > 0 or NaN', () => {
+    const output = torch.tensor(specials, { dtype: 'float32' });
+    const grad = torch.arange(1, specials.length + 1, { dtype: 'float32' }).neg();
+    const fast = torch.thresholdBackward(grad, output, 0);
+    const generic = torch.thresholdBackward(grad.double(), output.double(), 0).float();
+    expect(bitsOf(fast)).toEqual(bitsOf(generic));
+    expect(fast.tolist()).toEqual([0, 0, -3, 0, -5, -6, -7, 0, -9, 0, -11, 0]);
+    expect(torch.thresholdBackward(grad, output, 1.5).tolist()).toEqual([
+      0, 0, 0, 0, -5, -6, -7, 0, 0, 0, -11, 0,
+    ]);
+  });
+});

@@ -11,6 +11,7 @@ import {
   dtypeRange,
   isFloatingPoint,
   itemsize,
+  promoteTypes,
   type Scalar,
   scalarDtype,
   scalarTypeName,
@@ -579,6 +580,18 @@ export function div(a: TensorOrScalar, b: TensorOrScalar, options?: { roundingMo
   return binary('floorDivide', a, b, false, {
     kernel: mode === 'trunc' ? 'divTrunc' : 'divFloor',
     attrs: { roundingMode: mode },
+  });
+}
+
+/**
+ * PyTorch's `threshold_backward(grad, output, threshold)`: `grad` where `output > threshold`, else 0 (NaN outputs
+ * pass the gradient). ReLU's backward is `thresholdBackward(grad, relu(x), 0)`, one pass instead of a comparison and
+ * a product.
+ */
+export function thresholdBackward(grad: Tensor, output: Tensor, threshold = 0): Tensor {
+  const dtype = promoteTypes(grad.dtype, output.dtype);
+  return run('thresholdBackward', 'thresholdBackward', [grad, output], dtype, dtype, null, [threshold], {
+    threshold,
   });
 }
 

@@ -278,6 +278,8 @@ const TABLE: Record<ElementwiseOpName, ExpressionSet> = {
   trunc: { num: 'Math.trunc(x0)', big: 'x0' },
   frac: { num: 'x0 - Math.trunc(x0)' },
   relu: { num: 'x0 < 0 ? 0 : x0', big: 'x0 < 0n ? 0n : x0' },
+  // x0 the incoming gradient, x1 the forward output, p0 the threshold (PyTorch's threshold_backward).
+  thresholdBackward: { num: 'x1 <= p0 ? 0 : x0', big: 'x1 <= p0 ? 0n : x0' },
   isnan: { num: 'x0 !== x0 ? 1 : 0', big: '0n' },
   isinf: { num: 'x0 === Infinity || x0 === -Infinity ? 1 : 0', big: '0n' },
   isposinf: { num: 'x0 === Infinity ? 1 : 0', big: '0n' },

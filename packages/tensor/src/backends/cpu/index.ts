@@ -43,6 +43,7 @@ function elementwise(
   let shape: readonly number[];
   let outStrides: readonly number[];
   let inputStrides: readonly (readonly number[])[];
+  if (contiguous && out.dtype === 'float32' && signFastPath(op, out, inputs, computeDtype, params)) return;
   if (contiguous) {
     // Same shape, all dense: one flat loop (the common case in training), no dim bookkeeping.
     shape = [out.numel()];
@@ -70,6 +71,56 @@ function elementwise(
             : Number(p),
         );
   kernel(shape, hostData(out), outStrides, out._offset, arrays, inputStrides, offsets, kernelParams);
+}
+
+// NOTE [Branch-free ReLU]: `x < 0 ? 0 : x` over activations whose signs are random mispredicts a branch on every
+// other element, which costs more than the arithmetic (3x on this machine). For contiguous float32 data, ReLU and
+// its backward are computed on the bit patterns instead: masks built from the sign, NaN and zero tests select the
+// element or +0 with no branch, with exactly the generic kernel's results (-0 and NaN kept as PyTorch keeps them).
+
+function int32View(t: Tensor): Int32Array {
+  const data = hostData(t) as Float32Array;
+  return new Int32Array(data.buffer, data.byteOffset + t._offset * 4, t.numel());
+}
+
+/** ReLU and threshold_backward(threshold 0) on contiguous float32 operands; false when not applicable. */
+function signFastPath(
+  op: ElementwiseOpName,
+  out: Tensor,
+  inputs: readonly Tensor[],
+  computeDtype: DType,
+  params: readonly Scalar[],
+): boolean {
+  if (computeDtype !== 'float32' || out.device !== 'cpu') return false;
+  if (op === 'relu' && inputs[0]!.dtype === 'float32') {
+    const source = int32View(inputs[0]!);
+    const target = int32View(out);
+    for (let i = 0; i < source.length; i++) {
+      const bits = source[i]!;
+      const magnitude = bits & 0x7fffffff;
+      // keep positives, NaNs (magnitude above infinity's) and -0 (magnitude 0); the rest becomes +0
+      const keep = ~(bits >> 31) | ((0x7f800000 - magnitude) >> 31) | ((magnitude - 1) >> 31);
+      target[i] = bits & keep;
+    }
+    return true;
+  }
+  if (op === 'thresholdBackward' && Number(params[0]) === 0) {
+    const [grad, output] = inputs as [Tensor, Tensor];
+    if (grad.dtype !== 'float32' || output.dtype !== 'float32') return false;
+    const gradBits = int32View(grad);
+    const outputBits = int32View(output);
+    const target = int32View(out);
+    for (let i = 0; i < target.length; i++) {
+      const bits = outputBits[i]!;
+      const magnitude = bits & 0x7fffffff;
+      const isNaN = (0x7f800000 - magnitude) >> 31;
+      // output <= 0: a zero of either sign, or a negative number that is not NaN
+      const kill = ((magnitude - 1) >> 31) | ((bits >> 31) & ~isNaN);
+      target[i] = gradBits[i]! & ~kill;
+    }
+    return true;
+  }
+  return false;
 }
 
 const UNIT_STRIDE: readonly number[] = [1];
