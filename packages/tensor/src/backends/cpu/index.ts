@@ -113,9 +113,9 @@ function signFastPath(
     for (let i = 0; i < target.length; i++) {
       const bits = outputBits[i]!;
       const magnitude = bits & 0x7fffffff;
-      const isNaN = (0x7f800000 - magnitude) >> 31;
+      const notANumber = (0x7f800000 - magnitude) >> 31;
       // output <= 0: a zero of either sign, or a negative number that is not NaN
-      const kill = ((magnitude - 1) >> 31) | ((bits >> 31) & ~isNaN);
+      const kill = ((magnitude - 1) >> 31) | ((bits >> 31) & ~notANumber);
       target[i] = gradBits[i]! & ~kill;
     }
     return true;
