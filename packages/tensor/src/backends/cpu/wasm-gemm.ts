@@ -25,7 +25,7 @@
  * applied once, on the way out, with BLAS semantics: when beta is 0, C is not read.
  *
  * The memory is one `WebAssembly.Memory`, grown to the largest problem seen and kept; the block
- * sizes bound it (about 18 MB at most), whatever the matrix sizes.
+ * sizes bound it (about 20 MB at most, with the staging area for B), whatever the matrix sizes.
  *
  * Tile shape and block sizes were tuned on Node 20 (x64, one thread): ~25-30 GFLOP/s float32 at
  * 512 on an idle core, ~15 GFLOP/s float64, against ~2 for the JS kernel.
@@ -47,11 +47,25 @@ type BlockKernel = (
   accumulate: number,
 ) => void;
 
+/** `packRuns64(source, sourceStrideBytes, runs, depth, destination, sliverBytes)`, see the script. */
+type PackRuns = (
+  source: number,
+  sourceStrideBytes: number,
+  runs: number,
+  depth: number,
+  destination: number,
+  sliverBytes: number,
+) => void;
+
 interface WasmGemm {
   memory: WebAssembly.Memory;
   sgemmBlock: BlockKernel;
   dgemmBlock: BlockKernel;
+  packRuns64: PackRuns;
 }
+
+/** Bytes in one sliver step of B that `packRuns64` copies: 16 float32 or 8 float64 columns. */
+const PACK_RUN_BYTES = 64;
 
 /** Block sizes in elements, per element type. */
 export interface Blocking {
@@ -111,6 +125,7 @@ function instantiate(): WasmGemm | null {
       memory,
       sgemmBlock: exports.sgemmBlock as BlockKernel,
       dgemmBlock: exports.dgemmBlock as BlockKernel,
+      packRuns64: exports.packRuns64 as PackRuns,
     };
   } catch {
     return null;
@@ -241,7 +256,11 @@ function wasmGemm(
   const cStart = 0;
   const bStart = roundUp(cStart + cRowsMax * ncMax, alignment);
   const aStart = roundUp(bStart + kcMax * ncMax, alignment);
-  const end = aStart + mcMax * kcMax;
+  // Staging area for rows of B on their way into their panel (see packPanelsInWasm).
+  const stageStart = roundUp(aStart + mcMax * kcMax, alignment);
+  const stageCapacity = kcMax * ncMax;
+  const end = stageStart + stageCapacity;
+  const packBInWasm = bColStride === 1 && nr * elementBytes === PACK_RUN_BYTES;
   ensureMemory(wasm, end * elementBytes);
   const view: FloatArray = double ? doubleView : floatView;
 
@@ -254,17 +273,25 @@ function wasmGemm(
       const cRows = Math.min(cRowsMax, m - i0);
       for (let p0 = 0; p0 < k; p0 += kcMax) {
         const kc = Math.min(kcMax, k - p0);
-        packPanels(
-          nc,
-          kc,
-          nr,
-          b,
-          bOffset + p0 * bRowStride + j0 * bColStride,
-          bColStride,
-          bRowStride,
-          view,
-          bStart,
-        );
+        const bPanelOffset = bOffset + p0 * bRowStride + j0 * bColStride;
+        if (packBInWasm) {
+          packPanelsInWasm(
+            wasm,
+            nc,
+            kc,
+            nr,
+            b,
+            bPanelOffset,
+            bRowStride,
+            view,
+            bStart,
+            stageStart,
+            stageCapacity,
+            elementBytes,
+          );
+        } else {
+          packPanels(nc, kc, nr, b, bPanelOffset, bColStride, bRowStride, view, bStart);
+        }
         for (let ic = 0; ic < cRows; ic += mcMax) {
           const mc = Math.min(mcMax, cRows - ic);
           packPanels(
@@ -300,6 +327,14 @@ function wasmGemm(
  * lines starting at `packed[packedStart]`: sliver s holds, for p = 0..depth-1, the `width` values
  * `x[line s*width + r][p]` contiguously. A short last sliver is padded with zeros. `lineStride`
  * steps between lines in `x`, `depthStride` along the depth.
+ *
+ * NOTE [Why packing has unrolled copies]
+ * Packing is a pure copy, yet on small products (a conv layer's weight times its im2col columns)
+ * it took as long as the wasm arithmetic: a generic loop over `width` values per step runs a few
+ * nanoseconds per element. The kernel's slivers are 2 rows of A and 16 (float32) columns of B, so
+ * full slivers of those widths get straight-line copies, one per element, whichever of lines or
+ * depth is contiguous in memory; other widths and the padded last sliver take the generic loops.
+ * Only where values land changes, never which values, so results are unaffected.
  */
 function packPanels(
   count: number,
@@ -313,45 +348,229 @@ function packPanels(
   packedStart: number,
 ): void {
   const sliverSize = width * depth;
-  const padded = roundUp(count, width);
+  const fullCount = count - (count % width);
   if (lineStride === 1 && depthStride !== 1) {
     // Lines are adjacent in memory (A transposed, or B not transposed): walk the source row by
     // row so every read is sequential, scattering each run of `width` values into its sliver.
     for (let p = 0; p < depth; p++) {
       const source = xOffset + p * depthStride;
-      let sliverStart = packedStart + p * width;
-      let line = 0;
-      for (; line + width <= count; line += width) {
-        for (let r = 0; r < width; r++) packed[sliverStart + r] = x[source + line + r]!;
-        sliverStart += sliverSize;
-      }
-      if (line < count) {
-        for (let r = 0; r < width; r++)
-          packed[sliverStart + r] = line + r < count ? x[source + line + r]! : 0;
+      const destination = packedStart + p * width;
+      if (width === 16) copyRunsOf16(x, source, packed, destination, fullCount, sliverSize);
+      else if (width === 2) copyRunsOf2(x, source, packed, destination, fullCount, sliverSize);
+      else copyRuns(x, source, packed, destination, fullCount, width, sliverSize);
+      if (fullCount < count) {
+        const sliverStart = destination + (fullCount / width) * sliverSize;
+        for (let r = 0; r < width; r++) {
+          packed[sliverStart + r] = fullCount + r < count ? x[source + fullCount + r]! : 0;
+        }
       }
     }
     return;
   }
-  for (let line = 0; line < count; line++) {
-    const sliverStart = packedStart + Math.floor(line / width) * sliverSize + (line % width);
-    let source = xOffset + line * lineStride;
-    for (
-      let destination = sliverStart, end = sliverStart + sliverSize;
-      destination < end;
-      destination += width
-    ) {
-      packed[destination] = x[source]!;
-      source += depthStride;
+  // Depth is contiguous (A not transposed, or B transposed): each sliver reads its `width` lines
+  // side by side, step by step along the depth, and writes the sliver sequentially.
+  for (let line = 0; line < fullCount; line += width) {
+    const source = xOffset + line * lineStride;
+    const destination = packedStart + (line / width) * sliverSize;
+    if (width === 16) {
+      interleave16(x, source, lineStride, depthStride, depth, packed, destination);
+    } else if (width === 2) {
+      interleave2(x, source, lineStride, depthStride, depth, packed, destination);
+    } else {
+      interleave(x, source, lineStride, depthStride, depth, width, width, packed, destination);
     }
   }
-  for (let line = count; line < padded; line++) {
-    const sliverStart = packedStart + Math.floor(line / width) * sliverSize + (line % width);
-    for (
-      let destination = sliverStart, end = sliverStart + sliverSize;
-      destination < end;
-      destination += width
-    ) {
-      packed[destination] = 0;
+  if (fullCount < count) {
+    interleave(
+      x,
+      xOffset + fullCount * lineStride,
+      lineStride,
+      depthStride,
+      depth,
+      count - fullCount,
+      width,
+      packed,
+      packedStart + (fullCount / width) * sliverSize,
+    );
+  }
+}
+
+/** Copies `x[source + line]` for line < count (a multiple of 16) to sliver slots 16 wide. */
+function copyRunsOf16(
+  x: FloatArray,
+  source: number,
+  packed: FloatArray,
+  destination: number,
+  count: number,
+  sliverSize: number,
+): void {
+  for (let s = source, end = source + count, d = destination; s < end; s += 16, d += sliverSize) {
+    packed[d] = x[s]!;
+    packed[d + 1] = x[s + 1]!;
+    packed[d + 2] = x[s + 2]!;
+    packed[d + 3] = x[s + 3]!;
+    packed[d + 4] = x[s + 4]!;
+    packed[d + 5] = x[s + 5]!;
+    packed[d + 6] = x[s + 6]!;
+    packed[d + 7] = x[s + 7]!;
+    packed[d + 8] = x[s + 8]!;
+    packed[d + 9] = x[s + 9]!;
+    packed[d + 10] = x[s + 10]!;
+    packed[d + 11] = x[s + 11]!;
+    packed[d + 12] = x[s + 12]!;
+    packed[d + 13] = x[s + 13]!;
+    packed[d + 14] = x[s + 14]!;
+    packed[d + 15] = x[s + 15]!;
+  }
+}
+
+/** {@link copyRunsOf16} for slivers 2 wide. */
+function copyRunsOf2(
+  x: FloatArray,
+  source: number,
+  packed: FloatArray,
+  destination: number,
+  count: number,
+  sliverSize: number,
+): void {
+  for (let s = source, end = source + count, d = destination; s < end; s += 2, d += sliverSize) {
+    packed[d] = x[s]!;
+    packed[d + 1] = x[s + 1]!;
+  }
+}
+
+/** {@link copyRunsOf16} for any sliver width. */
+function copyRuns(
+  x: FloatArray,
+  source: number,
+  packed: FloatArray,
+  destination: number,
+  count: number,
+  width: number,
+  sliverSize: number,
+): void {
+  for (let s = source, end = source + count, d = destination; s < end; s += width, d += sliverSize) {
+    for (let r = 0; r < width; r++) packed[d + r] = x[s + r]!;
+  }
+}
+
+/**
+ * Writes one sliver from `lines` lines starting at `x[source]` (`lineStride` apart, `depthStride`
+ * along the depth): for each depth step, the lines' values then zeros up to `width`.
+ */
+function interleave(
+  x: FloatArray,
+  source: number,
+  lineStride: number,
+  depthStride: number,
+  depth: number,
+  lines: number,
+  width: number,
+  packed: FloatArray,
+  destination: number,
+): void {
+  for (let p = 0, s = source, d = destination; p < depth; p++, s += depthStride, d += width) {
+    let r = 0;
+    for (; r < lines; r++) packed[d + r] = x[s + r * lineStride]!;
+    for (; r < width; r++) packed[d + r] = 0;
+  }
+}
+
+/** {@link interleave} for 16 full lines. */
+function interleave16(
+  x: FloatArray,
+  source: number,
+  lineStride: number,
+  depthStride: number,
+  depth: number,
+  packed: FloatArray,
+  destination: number,
+): void {
+  const l = lineStride;
+  for (let p = 0, s = source, d = destination; p < depth; p++, s += depthStride, d += 16) {
+    packed[d] = x[s]!;
+    packed[d + 1] = x[s + l]!;
+    packed[d + 2] = x[s + 2 * l]!;
+    packed[d + 3] = x[s + 3 * l]!;
+    packed[d + 4] = x[s + 4 * l]!;
+    packed[d + 5] = x[s + 5 * l]!;
+    packed[d + 6] = x[s + 6 * l]!;
+    packed[d + 7] = x[s + 7 * l]!;
+    packed[d + 8] = x[s + 8 * l]!;
+    packed[d + 9] = x[s + 9 * l]!;
+    packed[d + 10] = x[s + 10 * l]!;
+    packed[d + 11] = x[s + 11 * l]!;
+    packed[d + 12] = x[s + 12 * l]!;
+    packed[d + 13] = x[s + 13 * l]!;
+    packed[d + 14] = x[s + 14 * l]!;
+    packed[d + 15] = x[s + 15 * l]!;
+  }
+}
+
+/** {@link interleave} for 2 full lines. */
+function interleave2(
+  x: FloatArray,
+  source: number,
+  lineStride: number,
+  depthStride: number,
+  depth: number,
+  packed: FloatArray,
+  destination: number,
+): void {
+  for (let p = 0, s = source, d = destination; p < depth; p++, s += depthStride, d += 2) {
+    packed[d] = x[s]!;
+    packed[d + 1] = x[s + lineStride]!;
+  }
+}
+
+/**
+ * {@link packPanels} for adjacent lines (B not transposed) whose slivers are `PACK_RUN_BYTES`
+ * wide, done mostly inside wasm: the `depth` source rows are copied into the staging area with
+ * `TypedArray.prototype.set` (a memcpy; one call when the rows' whole span fits), then
+ * `packRuns64` moves whole sliver runs with v128 loads and stores. The short last sliver, if any,
+ * is packed here from the staged rows. Same packed layout, bit for bit, as packPanels.
+ */
+function packPanelsInWasm(
+  wasm: WasmGemm,
+  count: number,
+  depth: number,
+  width: number,
+  x: FloatArray,
+  xOffset: number,
+  depthStride: number,
+  view: FloatArray,
+  packedStart: number,
+  stageStart: number,
+  stageCapacity: number,
+  elementBytes: number,
+): void {
+  const span = (depth - 1) * depthStride + count;
+  let stageStride = depthStride;
+  if (span <= stageCapacity) {
+    view.set(x.subarray(xOffset, xOffset + span), stageStart);
+  } else {
+    stageStride = count;
+    for (let p = 0; p < depth; p++) {
+      const source = xOffset + p * depthStride;
+      view.set(x.subarray(source, source + count), stageStart + p * count);
+    }
+  }
+  const sliverSize = width * depth;
+  const fullCount = count - (count % width);
+  wasm.packRuns64(
+    stageStart * elementBytes,
+    stageStride * elementBytes,
+    fullCount / width,
+    depth,
+    packedStart * elementBytes,
+    sliverSize * elementBytes,
+  );
+  if (fullCount < count) {
+    const sliverStart = packedStart + (fullCount / width) * sliverSize;
+    for (let p = 0; p < depth; p++) {
+      const source = stageStart + p * stageStride + fullCount;
+      const destination = sliverStart + p * width;
+      for (let r = 0; r < width; r++) view[destination + r] = fullCount + r < count ? view[source + r]! : 0;
     }
   }
 }

@@ -153,4 +153,27 @@
         (br_if $rowSlivers (i32.lt_u (local.get $ir) (local.get $mTiles))))
       (local.set $bSliver (i32.add (local.get $bSliver) (local.get $bSliverBytes)))
       (local.set $jr (i32.add (local.get $jr) (i32.const 1)))
-      (br_if $columnSlivers (i32.lt_u (local.get $jr) (local.get $nTiles))))))
+      (br_if $columnSlivers (i32.lt_u (local.get $jr) (local.get $nTiles)))))
+  ;; packRuns64: copies runs of 64 bytes from rows of a staged panel into their slivers.
+  (func $packRuns64 (export "packRuns64")
+    (param $source i32) (param $sourceStrideBytes i32) (param $runs i32) (param $depth i32)
+    (param $destination i32) (param $sliverBytes i32)
+    (local $s i32) (local $d i32) (local $end i32)
+    (block $done
+      (br_if $done (i32.or (i32.eqz (local.get $runs)) (i32.eqz (local.get $depth))))
+      (loop $rows
+        (local.set $s (local.get $source))
+        (local.set $d (local.get $destination))
+        (local.set $end (i32.add (local.get $source) (i32.shl (local.get $runs) (i32.const 6))))
+        (loop $run
+          (v128.store offset=0 (local.get $d) (v128.load offset=0 (local.get $s)))
+          (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $s)))
+          (v128.store offset=32 (local.get $d) (v128.load offset=32 (local.get $s)))
+          (v128.store offset=48 (local.get $d) (v128.load offset=48 (local.get $s)))
+          (local.set $s (i32.add (local.get $s) (i32.const 64)))
+          (local.set $d (i32.add (local.get $d) (local.get $sliverBytes)))
+          (br_if $run (i32.lt_u (local.get $s) (local.get $end))))
+        (local.set $source (i32.add (local.get $source) (local.get $sourceStrideBytes)))
+        (local.set $destination (i32.add (local.get $destination) (i32.const 64)))
+        (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))
+        (br_if $rows (local.get $depth))))))
