@@ -744,3 +744,20 @@ describe('relu and thresholdBackward: the float32 bit-pattern path agrees with t
     ]);
   });
 });
+
+describe('add and sub with alpha round once, as PyTorch (a fused multiply-add)', () => {
+  it('float64: a + alpha * b is fma(alpha, b, a), not (alpha * b) + a rounded twice', () => {
+    // PyTorch 1.13 prints 2.7755575615628914e-17 for both; rounding the product first gives 5.551115123125783e-17.
+    const a = torch.tensor([-0.3], { dtype: 'float64' });
+    const b = torch.tensor([3], { dtype: 'float64' });
+    expect(torch.add(a, b, { alpha: 0.1 }).item()).toBe(2.7755575615628914e-17);
+    expect(torch.sub(a, b, { alpha: -0.1 }).item()).toBe(2.7755575615628914e-17);
+    expect(-0.3 + 0.1 * 3).toBe(5.551115123125783e-17);
+  });
+
+  it('float32: alpha is first rounded to float32', () => {
+    const a = torch.tensor([1], { dtype: 'float32' });
+    const b = torch.tensor([1], { dtype: 'float32' });
+    expect(torch.add(a, b, { alpha: 0.1 }).item()).toBe(Math.fround(1 + Math.fround(0.1)));
+  });
+});

@@ -6,6 +6,7 @@
 import type { DType } from '../../dtype.js';
 import { isFloatingPoint } from '../../dtype.js';
 import type { ElementwiseOpName } from '../../kernel-names.js';
+import { fmaFloat64 } from '../../random/sampling.js';
 import type { Domain } from './codegen.js';
 import { erf, erfc, erfinv, erfinvFloat32 } from './special.js';
 
@@ -31,6 +32,7 @@ const fround = Math.fround;
 /** Helper functions available to every expression. */
 export const EXPRESSION_HELPERS = {
   fround,
+  fma64: fmaFloat64,
   erf,
   erfc,
   erfinv,
@@ -197,9 +199,24 @@ const TABLE: Record<ElementwiseOpName, ExpressionSet> = {
   identity: same('x0'),
   // binary arithmetic (p0 = alpha for add/sub)
   add: { num: 'x0 + x1', big: 'x0 + x1', bool: 'x0 | x1' },
-  addScaled: { num: 'x0 + p0 * x1', big: 'x0 + p0 * x1', int32: '(x0 + Math.imul(p0, x1)) | 0' },
+  // NOTE [add with alpha is a fused multiply-add]: PyTorch's CPU kernels compute `a + alpha * b` as fma(alpha, b, a)
+  // (one rounding), with alpha first converted to the tensor's dtype. float64 uses a two-product/two-sum fma;
+  // float32's exact product fits a double, so computing in double and rounding once on store matches.
+  addScaled: {
+    num: 'fma64(p0, x1, x0)',
+    float32: 'x0 + fround(p0) * x1',
+    int: 'x0 + p0 * x1',
+    big: 'x0 + p0 * x1',
+    int32: '(x0 + Math.imul(p0, x1)) | 0',
+  },
   sub: same('x0 - x1'),
-  subScaled: { num: 'x0 - p0 * x1', big: 'x0 - p0 * x1', int32: '(x0 - Math.imul(p0, x1)) | 0' },
+  subScaled: {
+    num: 'fma64(-p0, x1, x0)',
+    float32: 'x0 - fround(p0) * x1',
+    int: 'x0 - p0 * x1',
+    big: 'x0 - p0 * x1',
+    int32: '(x0 - Math.imul(p0, x1)) | 0',
+  },
   mul: { num: 'x0 * x1', big: 'x0 * x1', int32: 'Math.imul(x0, x1)', bool: 'x0 & x1' },
   div: { num: 'x0 / x1' },
   divTrunc: { num: 'Math.trunc(x0 / x1)', big: 'x0 / x1', float32: 'Math.trunc(fround(x0 / x1))' },
