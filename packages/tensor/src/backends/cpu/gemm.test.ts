@@ -1,21 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dgemm, type GemmImplementation, setGemmImplementation, sgemm } from './gemm.js';
+import { makeRandom } from './random.test-helpers.js';
 import { wasmGemmAvailable } from './wasm-gemm.js';
 
 /** Every case runs against each implementation, forced whatever the size (wasm where the engine has SIMD). */
 const implementations: GemmImplementation[] = wasmGemmAvailable() ? ['js', 'wasm'] : ['js'];
-
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-function makeRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   transA: boolean;

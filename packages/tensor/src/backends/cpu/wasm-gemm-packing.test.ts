@@ -1,20 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeRandom } from './random.test-helpers.js';
 import { setWasmGemmBlocking, wasmDgemm, wasmGemmAvailable, wasmSgemm } from './wasm-gemm.js';
 
 // The packing of A and B has several paths (unrolled copies, rows staged in wasm memory and
 // packed there, padded last slivers). Packing must move values, never change them: these tests
 // demand bit-identical products against a reference that sums in the kernel's own order.
-
-function makeRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `op(A) * op(B)` summed as the wasm kernel does: in float32 (or float64) lanes, one product then

@@ -1,23 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type GemmImplementation, getGemmImplementation, setGemmImplementation, sgemm } from './gemm.js';
+import { makeRandom } from './random.test-helpers.js';
 import { GEMM_KERNEL_TILES, GEMM_KERNELS_WASM_BASE64 } from './wasm/gemm-kernels-module.js';
 import { setWasmGemmBlocking, wasmDgemm, wasmGemmAvailable, wasmSgemm } from './wasm-gemm.js';
 
 // gemm.test.ts runs the whole gemm contract against both implementations; this file covers what
 // only the WebAssembly path has: its block loop (every block edge crossed with small matrices),
 // float32 accumulation, memory growth, and the dispatch switch.
-
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-function makeRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomArray<T extends Float32Array | Float64Array>(
   Type: { new (length: number): T },
