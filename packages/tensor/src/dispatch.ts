@@ -6,8 +6,8 @@
  * from `exp` and `sum`, or `var` built from `mean`). Only the outermost call is recorded, so the graph gets one node
  * with the op's own derivative formula; inner calls run as plain computations.
  */
-import { NotImplementedError, RuntimeError } from './errors.js';
-import { sparseUnsupported, type Tensor } from './tensor.js';
+import { RuntimeError } from './errors.js';
+import { sparseNotImplemented, type Tensor } from './tensor.js';
 
 /** What autograd is told about one op call. */
 export interface OpRecord {
@@ -77,8 +77,7 @@ export function dispatch<T extends Tensor | Tensor[]>(
   forward: () => T,
   flags?: { isView?: boolean; isInplace?: boolean },
 ): T {
-  for (const t of inputs)
-    if (t !== null && t._sparse !== null) throw new NotImplementedError(sparseUnsupported(op));
+  for (const t of inputs) if (t !== null && t._sparse !== null) throw sparseNotImplemented(op);
   const record = depth === 0 && hooks !== null && hooks.isGradEnabled() && anyRequiresGrad(inputs);
   const prepared = record && flags?.isInplace ? hooks!.prepareInplace(op, inputs, attrs) : null;
   depth++;

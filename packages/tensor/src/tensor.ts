@@ -315,7 +315,7 @@ export class Tensor {
 
   /** The single value of a one-element tensor, as a number (or boolean for bool tensors). */
   item(): number | boolean {
-    if (this._sparse !== null) throw new NotImplementedError(sparseUnsupported('item'));
+    if (this._sparse !== null) throw sparseNotImplemented('item');
     if (this.numel() !== 1) {
       throw new RuntimeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     }
@@ -324,7 +324,7 @@ export class Tensor {
 
   /** Nested arrays of numbers (booleans for bool tensors), like `tolist()`; a 0-d tensor gives its value. */
   tolist(): unknown {
-    if (this._sparse !== null) throw new NotImplementedError(sparseUnsupported('tolist'));
+    if (this._sparse !== null) throw sparseNotImplemented('tolist');
     const shape = this._shape;
     const strides = this._strides;
     const build = (dim: number, offset: number): unknown => {
@@ -338,9 +338,11 @@ export class Tensor {
 }
 
 /** The error for an op that has no sparse COO implementation. */
-export function sparseUnsupported(op: string): string {
+export function sparseNotImplemented(op: string): NotImplementedError {
   const name = op.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-  return `Could not run 'aten::${name}' with arguments from the 'SparseCPU' backend. This op has no sparse COO kernel: convert with toDense() first.`;
+  return new NotImplementedError(
+    `Could not run 'aten::${name}' with arguments from the 'SparseCPU' backend. This op has no sparse COO kernel: convert with toDense() first.`,
+  );
 }
 
 /** Reads one element at a storage index as a JS value (int64 must fit in a double exactly). */

@@ -19,7 +19,7 @@ import {
 import { RuntimeError } from '../errors.js';
 import type { ElementwiseOpName } from '../kernel-names.js';
 import { broadcastShapes, fmtShape } from '../layout.js';
-import { hostData, Tensor, type TensorOrScalar } from '../tensor.js';
+import { hostData, sparseNotImplemented, Tensor, type TensorOrScalar } from '../tensor.js';
 import {
   asTensor,
   checkCastable,
@@ -32,7 +32,7 @@ import {
   resultTypeOf,
   sameShape,
 } from './helpers.js';
-import { sparseBinary, sparseNeg, sparseNotImplemented } from './sparse.js';
+import { sparseBinary, sparseNeg } from './sparse.js';
 
 /** How an op's result dtype follows from its (promoted) inputs. */
 type ResultKind =

@@ -9,10 +9,10 @@ import { type DType, isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { IndexError, RuntimeError } from '../errors.js';
 import type { ArgReduceOpName, ReduceOpName, ScanOpName } from '../kernel-names.js';
 import { wrapDim, wrapDims } from '../layout.js';
-import { Tensor, type TensorOrScalar } from '../tensor.js';
+import { sparseNotImplemented, Tensor, type TensorOrScalar } from '../tensor.js';
 import { abs, add, div, exp, log, maximum, minimum, mul, pow, sqrt, sub, where } from './elementwise.js';
 import { contiguousCopy, emptyTensor, floatResult, scalarTensor } from './helpers.js';
-import { sparseNorm, sparseNotImplemented } from './sparse.js';
+import { sparseNorm } from './sparse.js';
 
 /** Reduction options. */
 export interface ReduceOptions {

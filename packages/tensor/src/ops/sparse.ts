@@ -15,12 +15,13 @@
  * sparseMask's mask) coalesces first, so results never depend on how entries were split.
  */
 import { allocArray, canCast, type DType, isFloatingPoint, promoteTypes, type Scalar } from '../dtype.js';
-import { NotImplementedError, RuntimeError } from '../errors.js';
+import { RuntimeError } from '../errors.js';
 import { numelOf } from '../layout.js';
 import { Storage } from '../storage.js';
-import { sparseUnsupported, Tensor, type TensorOrScalar } from '../tensor.js';
-import { toTypedArray } from './convert.js';
+import { sparseNotImplemented, Tensor, type TensorOrScalar } from '../tensor.js';
 import { fromTypedArray, zeros } from './creation.js';
+import { readIndexValues } from './indexing.js';
+import { cat } from './join.js';
 
 const NO_STORAGE = "Cannot access data pointer of Tensor that doesn't have storage";
 
@@ -36,11 +37,6 @@ function sparseStorage(dtype: DType, device: string): Storage {
     },
   });
   return storage;
-}
-
-/** The error for an op that has no sparse kernel (PyTorch's dispatcher message). */
-export function sparseNotImplemented(op: string): NotImplementedError {
-  return new NotImplementedError(sparseUnsupported(op));
 }
 
 /**
@@ -149,16 +145,10 @@ export function sparseCooTensor(
 
 /** The index rows as numbers: `columns[d][i]` is entry i's index along sparse dim d. */
 function indexColumns(indices: Tensor): Float64Array[] {
-  const sparseDim = indices.size(0);
   const nnz = indices.size(1);
-  const flat = toTypedArray(indices) as BigInt64Array;
+  const flat = readIndexValues(indices);
   const columns: Float64Array[] = [];
-  for (let d = 0; d < sparseDim; d++) {
-    const column = new Float64Array(nnz);
-    const base = d * nnz;
-    for (let i = 0; i < nnz; i++) column[i] = Number(flat[base + i]!);
-    columns.push(column);
-  }
+  for (let d = 0; d < indices.size(0); d++) columns.push(flat.subarray(d * nnz, (d + 1) * nnz));
   return columns;
 }
 
@@ -194,10 +184,32 @@ function linearKeys(x: Tensor): Float64Array {
   return keys;
 }
 
+/** An int64 tensor of non-negative integers below 2^53, written as 32-bit word pairs (no BigInt per element). */
 function int64Tensor(values: ArrayLike<number>, shape?: readonly number[]): Tensor {
   const array = new BigInt64Array(values.length);
-  for (let i = 0; i < values.length; i++) array[i] = BigInt(values[i]!);
+  const words = new Int32Array(array.buffer);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    words[2 * i] = value % 4294967296;
+    words[2 * i + 1] = Math.floor(value / 4294967296);
+  }
   return fromTypedArray(array, shape ?? [values.length]);
+}
+
+/** The `[sparseDim, n]` index tensor of row-major linear positions `keys` over the first `sparseDim` dims of `shape`. */
+function indicesOfKeys(keys: ArrayLike<number>, shape: readonly number[], sparseDim: number): Tensor {
+  const n = keys.length;
+  const coordinates = new Float64Array(sparseDim * n);
+  for (let i = 0; i < n; i++) {
+    let rest = keys[i]!;
+    for (let d = sparseDim - 1; d >= 0; d--) {
+      const extent = shape[d]!;
+      const coordinate = rest % extent;
+      coordinates[d * n + i] = coordinate;
+      rest = (rest - coordinate) / extent;
+    }
+  }
+  return int64Tensor(coordinates, [sparseDim, n]);
 }
 
 /** The sparse shape's size (`prod(size[:sparseDim])`) and the dense part of the shape. */
@@ -250,7 +262,7 @@ export function coalesce(x: Tensor): Tensor {
     for (let i = 0; i < nnz; i++) order[i] = i;
     order.sort((a, b) => keys[a]! - keys[b]! || a - b);
   }
-  const segment = new BigInt64Array(nnz);
+  const segment = new Float64Array(nnz);
   const uniqueKeys: number[] = [];
   let previous = Number.NaN;
   for (let j = 0; j < nnz; j++) {
@@ -260,23 +272,11 @@ export function coalesce(x: Tensor): Tensor {
       uniqueKeys.push(key);
       previous = key;
     }
-    segment[position] = BigInt(uniqueKeys.length - 1);
+    segment[position] = uniqueKeys.length - 1;
   }
-  const unique = uniqueKeys.length;
-  const shape = x._shape;
-  const indexData = new BigInt64Array(sparseDim * unique);
-  for (let u = 0; u < unique; u++) {
-    let rest = uniqueKeys[u]!;
-    for (let d = sparseDim - 1; d >= 0; d--) {
-      const extent = shape[d]!;
-      const coordinate = rest % extent;
-      indexData[d * unique + u] = BigInt(coordinate);
-      rest = (rest - coordinate) / extent;
-    }
-  }
-  const values = zeros([unique, ...parts.values.shape.slice(1)], { dtype: x.dtype });
-  values.indexAdd_(0, fromTypedArray(segment), parts.values);
-  return _sparseCooTensorUnsafe(fromTypedArray(indexData, [sparseDim, unique]), values, shape, true);
+  const values = zeros([uniqueKeys.length, ...parts.values.shape.slice(1)], { dtype: x.dtype });
+  values.indexAdd_(0, int64Tensor(segment), parts.values);
+  return _sparseCooTensorUnsafe(indicesOfKeys(uniqueKeys, x._shape, sparseDim), values, x._shape, true);
 }
 
 /** `x.toDense()`: the dense tensor, duplicates summed. */
@@ -313,20 +313,8 @@ export function toSparse(x: Tensor, sparseDim?: number): Tensor {
   const present = (denseShape.length === 0 ? rows.ne(0).reshape([span]) : rows.ne(0).any(1))
     .nonzero()
     .view(-1);
-  const positions = toTypedArray(present) as BigInt64Array;
-  const nnz = positions.length;
-  const indexData = new BigInt64Array(k * nnz);
-  for (let i = 0; i < nnz; i++) {
-    let rest = Number(positions[i]!);
-    for (let d = k - 1; d >= 0; d--) {
-      const extent = x._shape[d]!;
-      const coordinate = rest % extent;
-      indexData[d * nnz + i] = BigInt(coordinate);
-      rest = (rest - coordinate) / extent;
-    }
-  }
   const values = x.reshape([span, ...denseShape]).indexSelect(0, present);
-  return _sparseCooTensorUnsafe(fromTypedArray(indexData, [k, nnz]), values, x._shape, true);
+  return _sparseCooTensorUnsafe(indicesOfKeys(readIndexValues(present), x._shape, k), values, x._shape, true);
 }
 
 /**
@@ -407,8 +395,8 @@ function addSparseSparse(a: Tensor, b: Tensor, alpha: Scalar): Tensor {
       pb.coalesced,
     );
   if (!pa.values.isContiguous() || !pb.values.isContiguous()) {
-    const indices = catAlong([pa.indices, pb.indices], 1);
-    const values = catAlong([pa.values.to(dtype), scaled(pb.values).to(dtype)], 0);
+    const indices = cat([pa.indices, pb.indices], 1);
+    const values = cat([pa.values.to(dtype), scaled(pb.values).to(dtype)], 0);
     const result = _sparseCooTensorUnsafe(indices, values, a._shape, false);
     // PyTorch's guard against unbounded growth of repeated concatenation.
     return aNnz + bNnz > a.numel() ? coalesce(result) : result;
@@ -416,9 +404,11 @@ function addSparseSparse(a: Tensor, b: Tensor, alpha: Scalar): Tensor {
   // Walk both index lists in order, merging entries at equal positions.
   const aColumns = indexColumns(pa.indices);
   const bColumns = indexColumns(pb.indices);
-  const aRows = new BigInt64Array(aNnz);
-  const bRows = new BigInt64Array(bNnz);
-  const merged: number[] = [];
+  const aRows = new Float64Array(aNnz);
+  const bRows = new Float64Array(bNnz);
+  // The merged index list, one row per sparse dim, with room for the case where no position is shared.
+  const merged = new Float64Array(sparseDim * (aNnz + bNnz));
+  const stride = aNnz + bNnz;
   let i = 0;
   let j = 0;
   let r = 0;
@@ -441,41 +431,20 @@ function addSparseSparse(a: Tensor, b: Tensor, alpha: Scalar): Tensor {
       }
     }
     if (compare >= 0) {
-      for (let d = 0; d < sparseDim; d++) merged.push(aColumns[d]![i]!);
-      aRows[i++] = BigInt(r);
+      for (let d = 0; d < sparseDim; d++) merged[d * stride + r] = aColumns[d]![i]!;
+      aRows[i++] = r;
     }
     if (compare <= 0) {
-      if (compare !== 0) for (let d = 0; d < sparseDim; d++) merged.push(bColumns[d]![j]!);
-      bRows[j++] = BigInt(r);
+      if (compare !== 0) for (let d = 0; d < sparseDim; d++) merged[d * stride + r] = bColumns[d]![j]!;
+      bRows[j++] = r;
     }
     r++;
   }
-  const indexData = new BigInt64Array(sparseDim * r);
-  for (let e = 0; e < r; e++)
-    for (let d = 0; d < sparseDim; d++) indexData[d * r + e] = BigInt(merged[e * sparseDim + d]!);
+  const indices = int64Tensor(merged, [sparseDim, stride]).narrow(1, 0, r).contiguous();
   const values = zeros([r, ...pa.values.shape.slice(1)], { dtype });
-  values.indexAdd_(0, fromTypedArray(aRows), pa.values.to(dtype));
-  values.indexAdd_(0, fromTypedArray(bRows), pb.values.to(dtype), { alpha });
-  return _sparseCooTensorUnsafe(
-    fromTypedArray(indexData, [sparseDim, r]),
-    values,
-    a._shape,
-    pa.coalesced && pb.coalesced,
-  );
-}
-
-/** Concatenation without importing join.ts (which imports the elementwise ops that import this file). */
-function catAlong(parts: Tensor[], dim: number): Tensor {
-  const shape = parts[0]!.shape;
-  shape[dim] = parts.reduce((total, t) => total + t.size(dim), 0);
-  const out = zeros(shape, { dtype: parts[0]!.dtype });
-  let start = 0;
-  for (const part of parts) {
-    const extent = part.size(dim);
-    if (extent > 0) out.narrow(dim, start, extent).copy_(part);
-    start += extent;
-  }
-  return out;
+  values.indexAdd_(0, int64Tensor(aRows), pa.values.to(dtype));
+  values.indexAdd_(0, int64Tensor(bRows), pb.values.to(dtype), { alpha });
+  return _sparseCooTensorUnsafe(indices, values, a._shape, pa.coalesced && pb.coalesced);
 }
 
 /** dense + alpha * sparse as a new dense tensor, or in place into `dense`. */

@@ -91,7 +91,7 @@ function signFastPath(
   computeDtype: DType,
   params: readonly Scalar[],
 ): boolean {
-  if (computeDtype !== 'float32' || out.device !== 'cpu') return false;
+  if (computeDtype !== 'float32') return false;
   if (op === 'relu' && inputs[0]!.dtype === 'float32') {
     const source = int32View(inputs[0]!);
     const target = int32View(out);
