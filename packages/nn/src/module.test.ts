@@ -4,7 +4,7 @@ import type { Tensor } from '@proj/tensor';
 import * as torch from '@proj/tensor';
 import { describe, expect, test } from 'vitest';
 import * as nn from './index.js';
-import { type EncodedTensor, expectClose, fixture } from './testing/golden.js';
+import { type EncodedTensor, expectClose, fixture } from './testing/golden.test-helpers.js';
 
 const structure = fixture<{
   netKeys: string[];

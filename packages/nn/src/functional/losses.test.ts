@@ -4,7 +4,7 @@ import type { Tensor } from '@proj/tensor';
 import * as torch from '@proj/tensor';
 import { describe, expect, test } from 'vitest';
 import { F } from '../index.js';
-import { decode, type EncodedTensor, expectClose, fixture } from '../testing/golden.js';
+import { decode, type EncodedTensor, expectClose, fixture } from '../testing/golden.test-helpers.js';
 
 interface LossCase {
   name: string;

@@ -9,28 +9,14 @@ import type { Tensor } from '@proj/tensor';
 import * as torch from '@proj/tensor';
 import { describe, expect, test } from 'vitest';
 import * as nn from '../index.js';
-import { decode, type EncodedTensor, expectClose, fixture } from '../testing/golden.js';
+import {
+  expectClose,
+  expectModuleCase,
+  fixture,
+  type ModuleFixture,
+} from '../testing/golden.test-helpers.js';
 
-interface Case {
-  name: string;
-  dtype: 'float32' | 'float64';
-  training: boolean;
-  forwardSeed: number | null;
-  state: Record<string, EncodedTensor>;
-  inputs: EncodedTensor[];
-  upstream: EncodedTensor[];
-  outputs: EncodedTensor[];
-  inputGrads: (EncodedTensor | null)[];
-  paramGrads: Record<string, EncodedTensor>;
-}
-
-const data = fixture<{
-  cases: Case[];
-  init: Record<string, Record<string, EncodedTensor>>;
-  reprs: Record<string, string>;
-  errors: Record<string, string>;
-  keys: Record<string, string[]>;
-}>('attention');
+const data = fixture<ModuleFixture>('attention');
 
 const causal = torch.ones([4, 4], { dtype: 'bool' }).triu(1);
 const kpm = torch.tensor([
@@ -85,30 +71,7 @@ const factories: Record<string, [() => nn.MultiheadAttention, Call]> = {
 
 describe('MultiheadAttention matches PyTorch (weights loaded from PyTorch)', () => {
   test.each(data.cases.map((c) => [c.name, c] as const))('%s', (name, c) => {
-    const entry = factories[name];
-    if (entry === undefined) throw new Error(`no factory for ${name}`);
-    const [factory, call] = entry;
-    const module = factory().to(c.dtype);
-    module.train(c.training);
-    module.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, decode(v)])));
-    const inputs = c.inputs.map((encoded) => decode(encoded).requiresGrad_(true));
-    if (c.forwardSeed !== null) torch.manualSeed(c.forwardSeed);
-    const outputs = call(module, inputs).filter((t): t is Tensor => t !== null);
-    expect(outputs.length).toBe(c.outputs.length);
-    outputs.forEach((output, i) => {
-      expectClose(output, c.outputs[i]!, `${name} output ${i}`);
-    });
-    outputs
-      .map((output, i) => output.mul(decode(c.upstream[i]!)).sum())
-      .reduce((a, b) => a.add(b))
-      .backward();
-    c.inputGrads.forEach((grad, i) => {
-      if (grad !== null) expectClose(inputs[i]!.grad, grad, `${name} grad of input ${i}`);
-    });
-    for (const [key, param] of module.namedParameters()) {
-      const expected = c.paramGrads[key];
-      if (expected !== undefined) expectClose(param.grad, expected, `${name} grad of ${key}`);
-    }
+    expectModuleCase(c, factories[name]);
   });
 });
 

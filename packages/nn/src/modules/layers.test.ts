@@ -7,7 +7,16 @@ import type { Tensor } from '@proj/tensor';
 import * as torch from '@proj/tensor';
 import { describe, test } from 'vitest';
 import * as nn from '../index.js';
-import { decode, type EncodedTensor, expectClose, fixture } from '../testing/golden.js';
+import {
+  backwardWithUpstream,
+  decode,
+  type EncodedTensor,
+  expectClose,
+  expectInputGrads,
+  expectParamGrads,
+  fixture,
+  prepareModule,
+} from '../testing/golden.test-helpers.js';
 
 interface LayerCase {
   name: string;
@@ -136,10 +145,7 @@ describe('layers match PyTorch (weights loaded from PyTorch)', () => {
   test.each(cases.map((c) => [c.name, c] as const))('%s', (name, c) => {
     const factory = factories[name];
     if (factory === undefined) throw new Error(`no factory for ${name}`);
-    const module = factory().to(c.dtype);
-    module.train(c.training);
-    const state = Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, decode(v)]));
-    module.loadStateDict(state);
+    const module = prepareModule(factory, c);
     const inputs = c.inputs.map((encoded) => {
       const t = decode(encoded);
       return t.isFloatingPoint() ? t.requiresGrad_(true) : t;
@@ -147,14 +153,9 @@ describe('layers match PyTorch (weights loaded from PyTorch)', () => {
     let output = (module.call as (...args: Tensor[]) => Tensor | Tensor[])(...inputs);
     if (Array.isArray(output)) output = output[0]!;
     expectClose(output, c.output, `${name} output`);
-    output.mul(decode(c.upstream)).sum().backward();
-    c.inputGrads.forEach((grad, i) => {
-      if (grad !== null) expectClose(inputs[i]!.grad, grad, `${name} grad of input ${i}`);
-    });
-    for (const [key, param] of module.namedParameters()) {
-      const expected = c.paramGrads[key];
-      if (expected !== undefined) expectClose(param.grad, expected, `${name} grad of ${key}`);
-    }
+    backwardWithUpstream([output], [c.upstream]);
+    expectInputGrads(inputs, c.inputGrads, name);
+    expectParamGrads(module, c.paramGrads, name);
     const after = module.stateDict();
     for (const [key, expected] of Object.entries(c.stateAfter)) {
       expectClose(after[key], expected, `${name} state ${key} after forward`);

@@ -6,7 +6,7 @@
 import * as torch from '@proj/tensor';
 import { expect, test } from 'vitest';
 import * as nn from '../index.js';
-import { decode, type EncodedTensor, expectClose, fixture } from '../testing/golden.js';
+import { decode, type EncodedTensor, expectClose, fixture } from '../testing/golden.test-helpers.js';
 
 const lazy = fixture<{
   lazy: {

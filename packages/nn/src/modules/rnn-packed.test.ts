@@ -12,7 +12,14 @@ import type { Tensor } from '@proj/tensor';
 import * as torch from '@proj/tensor';
 import { describe, expect, test } from 'vitest';
 import * as nn from '../index.js';
-import { decode, type EncodedTensor, expectClose, fixture } from '../testing/golden.js';
+import {
+  backwardWithUpstream,
+  decode,
+  type EncodedTensor,
+  expectClose,
+  fixture,
+  loadGoldenState,
+} from '../testing/golden.test-helpers.js';
 import { PackedSequence, packPaddedSequence, padPackedSequence } from '../utils/rnn.js';
 
 interface Case {
@@ -96,7 +103,7 @@ describe('packed input matches PyTorch (weights loaded from PyTorch)', () => {
   test.each(data.cases.map((c) => [c.name, c] as const))('%s', (name, c) => {
     const module = makeModule(c);
     module.train(c.training);
-    module.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, decode(v)])));
+    loadGoldenState(module, c.state);
     const padded = decode(c.padded).requiresGrad_(true);
     const packed = packPaddedSequence(padded, c.lengths, {
       batchFirst: c.batchFirst,
@@ -120,10 +127,7 @@ describe('packed input matches PyTorch (weights loaded from PyTorch)', () => {
     if (c.cN !== null) expectClose(finals[1], c.cN, `${name} cN`);
     expect(finals.length).toBe(c.upstream.length - 1);
 
-    [output.data, ...finals]
-      .map((result, i) => result.mul(decode(c.upstream[i]!)).sum())
-      .reduce((a, b) => a.add(b))
-      .backward();
+    backwardWithUpstream([output.data, ...finals], c.upstream);
     expectClose(packed.data.grad, c.packedDataGrad, `${name} grad of packed data`);
     if (c.h0Grad !== null) expectClose(hx[0]!.grad, c.h0Grad, `${name} grad of h0`);
     if (c.c0Grad !== null) expectClose(hx[1]!.grad, c.c0Grad, `${name} grad of c0`);

@@ -9,28 +9,20 @@ import type { Tensor } from '@proj/tensor';
 import * as torch from '@proj/tensor';
 import { describe, expect, test } from 'vitest';
 import * as nn from '../index.js';
-import { decode, type EncodedTensor, expectClose, fixture } from '../testing/golden.js';
+import {
+  backwardWithUpstream,
+  decode,
+  type EncodedTensor,
+  expectClose,
+  expectParamGrads,
+  fixture,
+  type ModuleFixture,
+  prepareModule,
+} from '../testing/golden.test-helpers.js';
 
-interface Case {
-  name: string;
-  dtype: 'float32' | 'float64';
-  training: boolean;
-  forwardSeed: number | null;
-  state: Record<string, EncodedTensor>;
-  inputs: EncodedTensor[];
-  upstream: EncodedTensor[];
-  outputs: EncodedTensor[];
-  inputGrads: (EncodedTensor | null)[];
-  paramGrads: Record<string, EncodedTensor>;
-}
-
-const data = fixture<{
-  cases: Case[];
-  init: Record<string, Record<string, EncodedTensor>> & { randAfterEncoder: EncodedTensor };
-  reprs: Record<string, string>;
-  errors: Record<string, string>;
-  keys: Record<string, string[]>;
-}>('transformer');
+const data = fixture<ModuleFixture & { init: ModuleFixture['init'] & { randAfterEncoder: EncodedTensor } }>(
+  'transformer',
+);
 
 const causal = torch.ones([4, 4], { dtype: 'bool' }).triu(1);
 const kpm = torch.tensor([
@@ -81,19 +73,14 @@ describe('Transformer encoder matches PyTorch (weights loaded from PyTorch)', ()
     const entry = factories[name];
     if (entry === undefined) throw new Error(`no factory for ${name}`);
     const [factory, call] = entry;
-    const module = factory().to(c.dtype);
-    module.train(c.training);
-    module.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, decode(v)])));
+    const module = prepareModule(factory, c);
     const input = decode(c.inputs[0]!).requiresGrad_(true);
     if (c.forwardSeed !== null) torch.manualSeed(c.forwardSeed);
     const output = call(module, input);
     expectClose(output, c.outputs[0]!, `${name} output`);
-    output.mul(decode(c.upstream[0]!)).sum().backward();
+    backwardWithUpstream([output], c.upstream);
     expectClose(input.grad, c.inputGrads[0]!, `${name} grad of input`);
-    for (const [key, param] of module.namedParameters()) {
-      const expected = c.paramGrads[key];
-      if (expected !== undefined) expectClose(param.grad, expected, `${name} grad of ${key}`);
-    }
+    expectParamGrads(module, c.paramGrads, name);
   });
 });
 

@@ -6,7 +6,7 @@ import type { Tensor } from '@proj/tensor';
 import * as torch from '@proj/tensor';
 import '@proj/autograd';
 import { describe, expect, test } from 'vitest';
-import { decode, type EncodedTensor, expectClose, fixture } from '../testing/golden.js';
+import { decode, type EncodedTensor, expectClose, fixture } from '../testing/golden.test-helpers.js';
 import { PackedSequence, packPaddedSequence, packSequence, padPackedSequence, padSequence } from './rnn.js';
 
 interface EncodedPacked {

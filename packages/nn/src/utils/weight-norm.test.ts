@@ -8,7 +8,7 @@ import type { Tensor } from '@proj/tensor';
 import * as torch from '@proj/tensor';
 import { describe, expect, test } from 'vitest';
 import * as nn from '../index.js';
-import { decode, type EncodedTensor, expectClose, fixture } from '../testing/golden.js';
+import { decode, type EncodedTensor, expectClose, fixture } from '../testing/golden.test-helpers.js';
 import { removeWeightNorm, weightNorm } from './weight-norm.js';
 
 interface Case {
