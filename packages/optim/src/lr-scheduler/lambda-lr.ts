@@ -24,20 +24,13 @@ function lambdaStates(lambdas: LrLambda[]): (Record<string, unknown> | null)[] {
 }
 
 /**
- * `lr = initialLr * lrLambda(epoch)`, one function or one per group.
- *
- * ```ts
- * new LambdaLR(opt, (epoch) => 0.95 ** epoch);
- * ```
+ * The part `LambdaLR` and `MultiplicativeLR` share: one function per parameter group, and state dicts that carry each
+ * function object's own fields (PyTorch saves a lambda's `__dict__` when it is a callable object, not a plain lambda).
  */
-export class LambdaLR extends LRScheduler {
+abstract class LambdaScheduler extends LRScheduler {
   lrLambdas: LrLambda[];
 
-  constructor(
-    optimizer: AnyOptimizer,
-    lrLambda: LrLambda | readonly LrLambda[],
-    options: SchedulerOptions = {},
-  ) {
+  constructor(optimizer: AnyOptimizer, lrLambda: LrLambda | readonly LrLambda[], options: SchedulerOptions) {
     const lambdas = lambdasFor(optimizer, lrLambda);
     super(optimizer, options.lastEpoch, options.verbose);
     this.lrLambdas = lambdas;
@@ -58,6 +51,23 @@ export class LambdaLR extends LRScheduler {
     (lrLambdas as (Record<string, unknown> | null)[] | undefined)?.forEach((fields, i) => {
       if (fields !== null && this.lrLambdas[i] !== undefined) Object.assign(this.lrLambdas[i]!, fields);
     });
+  }
+}
+
+/**
+ * `lr = initialLr * lrLambda(epoch)`, one function or one per group.
+ *
+ * ```ts
+ * new LambdaLR(opt, (epoch) => 0.95 ** epoch);
+ * ```
+ */
+export class LambdaLR extends LambdaScheduler {
+  constructor(
+    optimizer: AnyOptimizer,
+    lrLambda: LrLambda | readonly LrLambda[],
+    options: SchedulerOptions = {},
+  ) {
+    super(optimizer, lrLambda, options);
   }
 
   getLr(): number[] {
@@ -67,34 +77,13 @@ export class LambdaLR extends LRScheduler {
 }
 
 /** `lr = lr * lrLambda(epoch)` each epoch after the first. */
-export class MultiplicativeLR extends LRScheduler {
-  lrLambdas: LrLambda[];
-
+export class MultiplicativeLR extends LambdaScheduler {
   constructor(
     optimizer: AnyOptimizer,
     lrLambda: LrLambda | readonly LrLambda[],
     options: SchedulerOptions = {},
   ) {
-    const lambdas = lambdasFor(optimizer, lrLambda);
-    super(optimizer, options.lastEpoch, options.verbose);
-    this.lrLambdas = lambdas;
-    this._initialStep();
-  }
-
-  protected override _stateDictExclude(): readonly string[] {
-    return ['lrLambdas'];
-  }
-
-  override stateDict(): SchedulerStateDict {
-    return { ...super.stateDict(), lrLambdas: lambdaStates(this.lrLambdas) };
-  }
-
-  override loadStateDict(stateDict: SchedulerStateDict): void {
-    const { lrLambdas, ...rest } = stateDict;
-    super.loadStateDict(rest);
-    (lrLambdas as (Record<string, unknown> | null)[] | undefined)?.forEach((fields, i) => {
-      if (fields !== null && this.lrLambdas[i] !== undefined) Object.assign(this.lrLambdas[i]!, fields);
-    });
+    super(optimizer, lrLambda, options);
   }
 
   getLr(): number[] {
