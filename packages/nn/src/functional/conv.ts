@@ -116,6 +116,23 @@ function geometry2d(
   };
 }
 
+/** Options of `unfold` and `fold`. */
+interface FoldOptions {
+  dilation?: SizeArg;
+  padding?: SizeArg;
+  stride?: SizeArg;
+}
+
+/** The window of `unfold`/`fold`: `kernel` with the options' dilation (1), padding (0) and stride (1). */
+function foldGeometry(kernel: number[], options: FoldOptions | undefined): WindowGeometry {
+  return geometry2d(
+    kernel,
+    expandSize(options?.dilation ?? 1, 2),
+    expandSize(options?.padding ?? 0, 2),
+    expandSize(options?.stride ?? 1, 2),
+  );
+}
+
 /** `F.unfold(input, kernel_size, dilation=1, padding=0, stride=1)`: `[N, C, H, W]` → `[N, C*kh*kw, L]`. */
 export function unfold(
   input: Tensor,
@@ -129,15 +146,7 @@ export function unfold(
     );
   }
   const x = batched ? input : input.unsqueeze(0);
-  const out = im2col(
-    x,
-    geometry2d(
-      expandSize(kernelSize, 2),
-      expandSize(options?.dilation ?? 1, 2),
-      expandSize(options?.padding ?? 0, 2),
-      expandSize(options?.stride ?? 1, 2),
-    ),
-  );
+  const out = im2col(x, foldGeometry(expandSize(kernelSize, 2), options));
   return batched ? out : out.squeeze(0);
 }
 
@@ -156,12 +165,7 @@ export function fold(
   }
   const kernel = expandSize(kernelSize, 2);
   const size = expandSize(outputSize, 2);
-  const geometry = geometry2d(
-    kernel,
-    expandSize(options?.dilation ?? 1, 2),
-    expandSize(options?.padding ?? 0, 2),
-    expandSize(options?.stride ?? 1, 2),
-  );
+  const geometry = foldGeometry(kernel, options);
   const x = batched ? input : input.unsqueeze(0);
   const blocks = kernel[0]! * kernel[1]!;
   if (x.size(1) % blocks !== 0) {
@@ -190,6 +194,26 @@ export interface ConvOptions {
   groups?: number;
 }
 
+/**
+ * Checks a convolution's input is `spatial + 2`-d (batched) or `spatial + 1`-d (unbatched), with PyTorch's error
+ * naming the op `name`, and returns whether it is batched.
+ */
+function isBatchedConvInput(spatial: 1 | 2, input: Tensor, name: string): boolean {
+  const batchedDims = spatial + 2;
+  if (input.dim() !== batchedDims && input.dim() !== batchedDims - 1) {
+    throw new torch.RuntimeError(
+      `Expected ${batchedDims - 1}D (unbatched) or ${batchedDims}D (batched) input to ${name}, but got input of size: [${input.shape.join(', ')}]`,
+    );
+  }
+  return input.dim() === batchedDims;
+}
+
+/** Undoes the 1-d convolutions' extra height dim and, for an unbatched input, the batch dim. */
+function unbatchConvOutput(out: Tensor, spatial: 1 | 2, batched: boolean): Tensor {
+  const result = spatial === 1 ? out.squeeze(2) : out;
+  return batched ? result : result.squeeze(0);
+}
+
 function convNd(
   spatial: 1 | 2,
   input: Tensor,
@@ -197,14 +221,8 @@ function convNd(
   bias: Tensor | null | undefined,
   options: ConvOptions | undefined,
 ): Tensor {
-  const name = `conv${spatial}d`;
   const batchedDims = spatial + 2;
-  if (input.dim() !== batchedDims && input.dim() !== batchedDims - 1) {
-    throw new torch.RuntimeError(
-      `Expected ${batchedDims - 1}D (unbatched) or ${batchedDims}D (batched) input to ${name}, but got input of size: [${input.shape.join(', ')}]`,
-    );
-  }
-  const batched = input.dim() === batchedDims;
+  const batched = isBatchedConvInput(spatial, input, `conv${spatial}d`);
   let x = batched ? input : input.unsqueeze(0);
   const groups = options?.groups ?? 1;
   const stride = expandSize(options?.stride ?? 1, spatial, 'stride');
@@ -270,12 +288,11 @@ function convNd(
     );
   }
   checkSameDtype(x, weight, bias);
-  let out = convolution2d(x, weight.dim() === 4 ? weight : weight.unsqueeze(2), bias ?? null, {
+  const out = convolution2d(x, weight.dim() === 4 ? weight : weight.unsqueeze(2), bias ?? null, {
     geometry: geometry2d(kernel, dilation, padding, stride),
     groups,
   });
-  if (spatial === 1) out = out.squeeze(2);
-  return batched ? out : out.squeeze(0);
+  return unbatchConvOutput(out, spatial, batched);
 }
 
 /** `F.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)` on `(N, C, L)` or `(C, L)`. */
@@ -304,14 +321,7 @@ function convTransposeNd(
   bias: Tensor | null | undefined,
   options: ConvTransposeOptions | undefined,
 ): Tensor {
-  const name = `conv_transpose${spatial}d`;
-  const batchedDims = spatial + 2;
-  if (input.dim() !== batchedDims && input.dim() !== batchedDims - 1) {
-    throw new torch.RuntimeError(
-      `Expected ${batchedDims - 1}D (unbatched) or ${batchedDims}D (batched) input to ${name}, but got input of size: [${input.shape.join(', ')}]`,
-    );
-  }
-  const batched = input.dim() === batchedDims;
+  const batched = isBatchedConvInput(spatial, input, `conv_transpose${spatial}d`);
   let x = batched ? input : input.unsqueeze(0);
   const groups = options?.groups ?? 1;
   const stride = expandSize(options?.stride ?? 1, spatial, 'stride');
@@ -353,8 +363,7 @@ function convTransposeNd(
     [outH, outW],
   );
   if (bias !== undefined && bias !== null) out = out.add(bias.reshape(1, outChannels, 1, 1));
-  if (spatial === 1) out = out.squeeze(2);
-  return batched ? out : out.squeeze(0);
+  return unbatchConvOutput(out, spatial, batched);
 }
 
 /** `F.conv_transpose1d(input, weight, bias, stride, padding, output_padding, groups, dilation)`. */

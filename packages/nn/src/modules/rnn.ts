@@ -35,6 +35,14 @@ function pyShape(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
+/** PyTorch's `RNN`/`GRU` check, made before `RNNBase`'s own: only `LSTM` takes `proj_size`. */
+function rejectProjSize(options: RNNOptions | undefined): void {
+  const projSize = (options as { projSize?: number } | undefined)?.projSize ?? 0;
+  if (projSize !== 0) {
+    throw new torch.ValueError('proj_size argument is only supported for LSTM, not RNN or GRU');
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Cell functions
 
@@ -489,6 +497,15 @@ export class RNNBase extends Module {
     return input instanceof PackedSequence ? this.runPacked(input, hx) : this.run(input, hx);
   }
 
+  /** `forward` of the modes with one state tensor (`RNN`, `GRU`): `[output, hN]` from `runAny`. */
+  protected runSingleState(
+    input: Tensor | PackedSequence,
+    hx: Tensor | null | undefined,
+  ): [Tensor | PackedSequence, Tensor] {
+    const { output, hidden } = this.runAny(input, hx === undefined || hx === null ? null : [hx]);
+    return [output, hidden[0]!];
+  }
+
   override extraRepr(): string {
     let text = `${this.inputSize}, ${this.hiddenSize}`;
     if (this.projSize !== 0) text += `, proj_size=${this.projSize}`;
@@ -525,10 +542,7 @@ export class RNN extends RNNBase {
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
       throw new torch.ValueError(`Unknown nonlinearity '${nonlinearity}'`);
     }
-    const projSize = (options as { projSize?: number } | undefined)?.projSize ?? 0;
-    if (projSize !== 0) {
-      throw new torch.ValueError('proj_size argument is only supported for LSTM, not RNN or GRU');
-    }
+    rejectProjSize(options);
     super(nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, options);
     this.nonlinearity = nonlinearity;
   }
@@ -537,8 +551,7 @@ export class RNN extends RNNBase {
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
   override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
   override forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor] {
-    const { output, hidden } = this.runAny(input, hx === undefined || hx === null ? null : [hx]);
-    return [output, hidden[0]!];
+    return this.runSingleState(input, hx);
   }
 
   /**
@@ -598,10 +611,7 @@ export class LSTM extends RNNBase {
  */
 export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options?: RNNOptions) {
-    const projSize = (options as { projSize?: number } | undefined)?.projSize ?? 0;
-    if (projSize !== 0) {
-      throw new torch.ValueError('proj_size argument is only supported for LSTM, not RNN or GRU');
-    }
+    rejectProjSize(options);
     super('GRU', inputSize, hiddenSize, options);
   }
 
@@ -609,8 +619,7 @@ export class GRU extends RNNBase {
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
   override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
   override forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor] {
-    const { output, hidden } = this.runAny(input, hx === undefined || hx === null ? null : [hx]);
-    return [output, hidden[0]!];
+    return this.runSingleState(input, hx);
   }
 
   /**
@@ -680,6 +689,26 @@ export class RNNCellBase extends Module {
     return input.dim() === 2;
   }
 
+  /**
+   * The input and single hidden state of `RNNCell`/`GRUCell` as batched tensors (`hx` defaulting to zeros), checked
+   * by {@link checkRank} and {@link checkForward}; `isBatched` says whether the input already was.
+   */
+  protected batchedInputAndHidden(
+    input: Tensor,
+    hx: Tensor | null | undefined,
+  ): { isBatched: boolean; x: Tensor; h: Tensor } {
+    const isBatched = this.checkRank(input);
+    const x = isBatched ? input : input.unsqueeze(0);
+    const h =
+      hx === undefined || hx === null
+        ? torch.zeros([x.size(0), this.hiddenSize], { dtype: x.dtype, device: x.device })
+        : isBatched
+          ? hx
+          : hx.unsqueeze(0);
+    this.checkForward(x, h, '0');
+    return { isBatched, x, h };
+  }
+
   /** ATen's `check_rnn_cell_forward_input` / `_hidden` on batched tensors. */
   protected checkForward(input: Tensor, hx: Tensor, hiddenLabel: string): void {
     if (input.size(1) !== this.inputSize) {
@@ -722,23 +751,16 @@ export class RNNCell extends RNNCellBase {
   }
 
   override forward(input: Tensor, hx?: Tensor | null): Tensor {
-    const isBatched = this.checkRank(input);
-    const x = isBatched ? input : input.unsqueeze(0);
-    let h =
-      hx === undefined || hx === null
-        ? torch.zeros([x.size(0), this.hiddenSize], { dtype: x.dtype, device: x.device })
-        : isBatched
-          ? hx
-          : hx.unsqueeze(0);
-    this.checkForward(x, h, '0');
+    const { isBatched, x, h } = this.batchedInputAndHidden(input, hx);
+    let out: Tensor;
     if (this.nonlinearity === 'tanh') {
-      h = rnnTanhCell(x, h, this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh);
+      out = rnnTanhCell(x, h, this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh);
     } else if (this.nonlinearity === 'relu') {
-      h = rnnReluCell(x, h, this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh);
+      out = rnnReluCell(x, h, this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh);
     } else {
       throw new torch.RuntimeError(`Unknown nonlinearity: ${this.nonlinearity}`);
     }
-    return isBatched ? h : h.squeeze(0);
+    return isBatched ? out : out.squeeze(0);
   }
 }
 
@@ -772,15 +794,7 @@ export class GRUCell extends RNNCellBase {
   }
 
   override forward(input: Tensor, hx?: Tensor | null): Tensor {
-    const isBatched = this.checkRank(input);
-    const x = isBatched ? input : input.unsqueeze(0);
-    const h =
-      hx === undefined || hx === null
-        ? torch.zeros([x.size(0), this.hiddenSize], { dtype: x.dtype, device: x.device })
-        : isBatched
-          ? hx
-          : hx.unsqueeze(0);
-    this.checkForward(x, h, '0');
+    const { isBatched, x, h } = this.batchedInputAndHidden(input, hx);
     const out = gruCell(x, h, this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh);
     return isBatched ? out : out.squeeze(0);
   }
