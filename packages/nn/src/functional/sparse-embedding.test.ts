@@ -86,6 +86,12 @@ describe('EmbeddingBag({ sparse: true }): PyTorch goldens', () => {
     },
   );
 
+  it('checks the shape of a given weight, as Embedding does', () => {
+    expect(() => new nn.EmbeddingBag(5, 2, { weight: torch.zeros([4, 2]) })).toThrow(
+      'Shape of weight does not match num_embeddings and embedding_dim',
+    );
+  });
+
   it('rejects max mode with sparse weights, as PyTorch does', () => {
     const bag = new nn.EmbeddingBag(5, 2, { mode: 'max', sparse: true });
     expect(() => bag.call(torch.tensor([[1, 2]]))).toThrow('max mode does not support sparse weights');

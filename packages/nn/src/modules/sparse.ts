@@ -33,6 +33,36 @@ function normalisePaddingIdx(paddingIdx: number | null | undefined, numEmbedding
   return paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
 }
 
+/**
+ * The weight of an `Embedding` or `EmbeddingBag`: the given tensor (its shape checked) or a fresh `[num, dim]`
+ * parameter drawn by the module's `resetParameters`.
+ */
+function embeddingWeight(
+  module: Embedding | EmbeddingBag,
+  numEmbeddings: number,
+  embeddingDim: number,
+  options: EmbeddingModuleOptions | undefined,
+): void {
+  const weight = options?.weight ?? null;
+  if (weight === null) {
+    module.weight = new Parameter(
+      torch.empty([numEmbeddings, embeddingDim], { dtype: options?.dtype, device: options?.device }),
+    );
+    module.resetParameters();
+    return;
+  }
+  if (weight.dim() !== 2 || weight.size(0) !== numEmbeddings || weight.size(1) !== embeddingDim) {
+    throw new torch.ValueError('Shape of weight does not match num_embeddings and embedding_dim');
+  }
+  module.weight = new Parameter(weight);
+}
+
+/** N(0, 1) with the padding row zeroed: the initialisation of both embedding layers. */
+function resetEmbedding(weight: Parameter, paddingIdx: number | null): void {
+  init.normal_(weight);
+  if (paddingIdx !== null) noGrad(() => weight.select(0, paddingIdx).fill_(0));
+}
+
 /** A lookup table of `numEmbeddings` vectors of size `embeddingDim`, initialised from N(0, 1). */
 export class Embedding extends Module {
   declare weight: Parameter;
@@ -53,24 +83,12 @@ export class Embedding extends Module {
     this.normType = options?.normType ?? 2;
     this.scaleGradByFreq = options?.scaleGradByFreq ?? false;
     this.sparse = options?.sparse ?? false;
-    const weight = options?.weight ?? null;
-    if (weight === null) {
-      this.weight = new Parameter(
-        torch.empty([numEmbeddings, embeddingDim], { dtype: options?.dtype, device: options?.device }),
-      );
-      this.resetParameters();
-    } else {
-      if (weight.dim() !== 2 || weight.size(0) !== numEmbeddings || weight.size(1) !== embeddingDim) {
-        throw new torch.ValueError('Shape of weight does not match num_embeddings and embedding_dim');
-      }
-      this.weight = new Parameter(weight);
-    }
+    embeddingWeight(this, numEmbeddings, embeddingDim, options);
   }
 
   /** Re-draws the weight from N(0, 1) and zeroes the padding row. */
   resetParameters(): void {
-    init.normal_(this.weight);
-    if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).fill_(0));
+    resetEmbedding(this.weight, this.paddingIdx);
   }
 
   /**
@@ -142,16 +160,12 @@ export class EmbeddingBag extends Module {
     this.mode = options?.mode ?? 'mean';
     this.includeLastOffset = options?.includeLastOffset ?? false;
     this.sparse = options?.sparse ?? false;
-    const weight = options?.weight ?? null;
-    if (weight === null) {
-      this.weight = new Parameter(
-        torch.empty([numEmbeddings, embeddingDim], { dtype: options?.dtype, device: options?.device }),
-      );
-      init.normal_(this.weight);
-      if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).fill_(0));
-    } else {
-      this.weight = new Parameter(weight);
-    }
+    embeddingWeight(this, numEmbeddings, embeddingDim, options);
+  }
+
+  /** Re-draws the weight from N(0, 1) and zeroes the padding row. */
+  resetParameters(): void {
+    resetEmbedding(this.weight, this.paddingIdx);
   }
 
   /** `EmbeddingBag.from_pretrained(embeddings, freeze=True, ...)`. */
