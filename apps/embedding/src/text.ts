@@ -101,6 +101,32 @@ export interface Pairs {
 }
 
 /**
+ * The walk both example builders share, drawing random numbers in one fixed order: per document, the subsampling
+ * draws of all its tokens, then for each kept position `i` the window radius (1..`window`); `visit` gets the kept ids
+ * and the window `[lo, hi]` (clipped to the document, `i` inside it).
+ */
+function forEachWindow(
+  documents: readonly Int32Array[],
+  keep: Float64Array,
+  window: number,
+  random: Random,
+  visit: (kept: Int32Array, i: number, lo: number, hi: number) => void,
+): void {
+  const kept = new Int32Array(documents.reduce((most, d) => Math.max(most, d.length), 0));
+  for (const document of documents) {
+    let n = 0;
+    for (let i = 0; i < document.length; i++) {
+      const id = document[i]!;
+      if (random.next() < keep[id]!) kept[n++] = id;
+    }
+    for (let i = 0; i < n; i++) {
+      const radius = 1 + random.int(window);
+      visit(kept, i, Math.max(0, i - radius), Math.min(n - 1, i + radius));
+    }
+  }
+}
+
+/**
  * Subsamples each document with `keep`, then emits every (center, context) pair within a window whose radius is
  * drawn uniformly from 1..`window` per center (word2vec's dynamic window, which weights near words more).
  * Windows do not cross documents.
@@ -114,34 +140,23 @@ export function skipGramPairs(
   let centers = new Int32Array(1 << 20);
   let contexts = new Int32Array(1 << 20);
   let length = 0;
-  const kept = new Int32Array(documents.reduce((most, d) => Math.max(most, d.length), 0));
-  for (const document of documents) {
-    let n = 0;
-    for (let i = 0; i < document.length; i++) {
-      const id = document[i]!;
-      if (random.next() < keep[id]!) kept[n++] = id;
+  forEachWindow(documents, keep, window, random, (kept, i, lo, hi) => {
+    if (length + (hi - lo) > centers.length) {
+      const grownCenters = new Int32Array(centers.length * 2);
+      grownCenters.set(centers);
+      centers = grownCenters;
+      const grownContexts = new Int32Array(contexts.length * 2);
+      grownContexts.set(contexts);
+      contexts = grownContexts;
     }
-    for (let i = 0; i < n; i++) {
-      const radius = 1 + random.int(window);
-      const lo = Math.max(0, i - radius);
-      const hi = Math.min(n - 1, i + radius);
-      if (length + (hi - lo) > centers.length) {
-        const grownCenters = new Int32Array(centers.length * 2);
-        grownCenters.set(centers);
-        centers = grownCenters;
-        const grownContexts = new Int32Array(contexts.length * 2);
-        grownContexts.set(contexts);
-        contexts = grownContexts;
-      }
-      const center = kept[i]!;
-      for (let j = lo; j <= hi; j++) {
-        if (j === i) continue;
-        centers[length] = center;
-        contexts[length] = kept[j]!;
-        length++;
-      }
+    const center = kept[i]!;
+    for (let j = lo; j <= hi; j++) {
+      if (j === i) continue;
+      centers[length] = center;
+      contexts[length] = kept[j]!;
+      length++;
     }
-  }
+  });
   return { centers: centers.subarray(0, length), contexts: contexts.subarray(0, length) };
 }
 
@@ -169,29 +184,18 @@ export function cbowExamples(
   const centers: number[] = [];
   const counts: number[] = [];
   const rows: number[] = [];
-  const kept = new Int32Array(documents.reduce((most, d) => Math.max(most, d.length), 0));
-  for (const document of documents) {
-    let n = 0;
-    for (let i = 0; i < document.length; i++) {
-      const id = document[i]!;
-      if (random.next() < keep[id]!) kept[n++] = id;
+  forEachWindow(documents, keep, window, random, (kept, i, lo, hi) => {
+    if (hi === lo) return;
+    let filled = 0;
+    for (let j = lo; j <= hi; j++) {
+      if (j === i) continue;
+      rows.push(kept[j]!);
+      filled++;
     }
-    for (let i = 0; i < n; i++) {
-      const radius = 1 + random.int(window);
-      const lo = Math.max(0, i - radius);
-      const hi = Math.min(n - 1, i + radius);
-      if (hi === lo) continue;
-      let filled = 0;
-      for (let j = lo; j <= hi; j++) {
-        if (j === i) continue;
-        rows.push(kept[j]!);
-        filled++;
-      }
-      for (let k = filled; k < width; k++) rows.push(pad);
-      centers.push(kept[i]!);
-      counts.push(filled);
-    }
-  }
+    for (let k = filled; k < width; k++) rows.push(pad);
+    centers.push(kept[i]!);
+    counts.push(filled);
+  });
   return {
     contexts: Int32Array.from(rows),
     centers: Int32Array.from(centers),
