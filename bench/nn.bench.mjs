@@ -14,14 +14,15 @@
 // no workspace links for them.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
 import os from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import * as nn from '../packages/nn/dist/index.js';
 import { SGD } from '../packages/optim/dist/index.js';
 import * as torch from '../packages/tensor/dist/index.js';
-import { loadTfjsWasm } from './lib/tfjs.mjs';
+import { writeReport } from './lib/results.mjs';
+import { loadTfjsWasm, quietTfjsBanner } from './lib/tfjs.mjs';
 
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
@@ -433,17 +434,9 @@ async function main() {
       oursOverPeer: Object.fromEntries(peers.map((peer) => [peer, ratio(peer, model.id)])),
     })),
   };
-  const outputDirectory = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(outputDirectory, { recursive: true });
-  writeFileSync(`${outputDirectory}nn.json`, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nwrote bench/results/nn.json in ${report.durationS.toFixed(0)} s total`);
+  writeReport('nn', report);
 }
 
-// tfjs prints a banner suggesting tfjs-node; it is noise here.
-const originalWarn = console.warn;
-console.warn = (...parts) => {
-  if (typeof parts[0] === 'string' && parts[0].includes('tfjs-node')) return;
-  originalWarn(...parts);
-};
+quietTfjsBanner();
 
 await main();

@@ -5,10 +5,11 @@
 // writes bench/results/tensor.json. See bench/README.md for how to read the numbers.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadTfjsWasm } from './lib/tfjs.mjs';
+import { writeReport } from './lib/results.mjs';
+import { loadTfjsWasm, quietTfjsBanner } from './lib/tfjs.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -335,17 +336,9 @@ async function main() {
       ),
     })),
   };
-  const outputDirectory = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(outputDirectory, { recursive: true });
-  writeFileSync(`${outputDirectory}tensor.json`, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nwrote bench/results/tensor.json in ${report.durationS.toFixed(0)} s total`);
+  writeReport('tensor', report);
 }
 
-// tfjs prints a banner suggesting tfjs-node; it is noise here.
-const originalWarn = console.warn;
-console.warn = (...parts) => {
-  if (typeof parts[0] === 'string' && parts[0].includes('tfjs-node')) return;
-  originalWarn(...parts);
-};
+quietTfjsBanner();
 
 await main();

@@ -28,3 +28,12 @@ export async function loadTfjsWasm(tf) {
   }
   return { backends, wasmNote };
 }
+
+/** Silences tfjs's banner suggesting tfjs-node (noise in a benchmark's output); other warnings pass through. */
+export function quietTfjsBanner() {
+  const originalWarn = console.warn;
+  console.warn = (...parts) => {
+    if (typeof parts[0] === 'string' && parts[0].includes('tfjs-node')) return;
+    originalWarn(...parts);
+  };
+}
